@@ -1,0 +1,54 @@
+package io.elector.memory;
+
+import io.elector.api.LeaderInfo;
+import io.elector.spi.AcquireResult;
+import io.elector.spi.HeldLease;
+import io.elector.spi.LeaseRequest;
+import io.elector.spi.LeaseStore;
+import io.elector.spi.LeaseStoreException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/** A view of a shared store whose close does not close the store. */
+final class UnclosableStore implements LeaseStore {
+    private final LeaseStore store;
+
+    UnclosableStore(LeaseStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public String kind() {
+        return store.kind();
+    }
+
+    @Override
+    public List<AcquireResult> tryAcquire(List<LeaseRequest> requests) throws LeaseStoreException {
+        return store.tryAcquire(requests);
+    }
+
+    @Override
+    public Set<String> renew(List<HeldLease> leases) throws LeaseStoreException {
+        return store.renew(leases);
+    }
+
+    @Override
+    public void release(HeldLease lease) throws LeaseStoreException {
+        store.release(lease);
+    }
+
+    @Override
+    public Optional<LeaderInfo> read(String election) throws LeaseStoreException {
+        return store.read(election);
+    }
+
+    @Override
+    public AutoCloseable onReleased(Consumer<String> election) {
+        return store.onReleased(election);
+    }
+
+    @Override
+    public void close() {}
+}

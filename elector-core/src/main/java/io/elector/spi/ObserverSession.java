@@ -1,0 +1,7 @@
+package io.elector.spi;
+
+/** Stops an observation. */
+@FunctionalInterface
+public interface ObserverSession {
+    void close();
+}
