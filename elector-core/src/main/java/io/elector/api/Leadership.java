@@ -36,6 +36,9 @@ public interface Leadership {
      */
     long deadlineNanos();
 
+    /** When this process started treating the leadership as valid, on the monotonic clock. */
+    long electedAtNanos();
+
     /** Time left before the local deadline; zero or negative once it passed or was revoked. */
     Duration remaining();
 

@@ -68,7 +68,8 @@ final class LeadershipState implements Leadership {
         return deadlineNanos;
     }
 
-    long electedAtNanos() {
+    @Override
+    public long electedAtNanos() {
         return electedAtNanos;
     }
 

@@ -86,6 +86,10 @@ final class LeaseEngine {
         long token;
         long nextAttempt;
         long nextRenew;
+        /** After a resign, no attempt before this (release notices do not shorten it). */
+        long holdOffUntil;
+
+        boolean holdOff;
         boolean closed;
 
         Claim(JoinRequest request, CandidateEvents events) {
@@ -193,7 +197,7 @@ final class LeaseEngine {
         long now = now();
         for (Claim c : claims) {
             if (c.state == State.WAITING && c.request.election().equals(election) && c.nextAttempt - now > 0) {
-                c.nextAttempt = now;
+                c.nextAttempt = c.holdOff && c.holdOffUntil - now > 0 ? c.holdOffUntil : now;
             }
         }
         for (Watch w : watches) {
@@ -463,7 +467,9 @@ final class LeaseEngine {
         if (c.state == State.HELD && c.token == token) {
             c.state = State.WAITING;
             // Stay out for two retry intervals so that a waiting candidate takes over.
-            c.nextAttempt = now() + 2 * c.settings().retryInterval().toNanos();
+            c.holdOff = true;
+            c.holdOffUntil = now() + 2 * c.settings().retryInterval().toNanos();
+            c.nextAttempt = c.holdOffUntil;
             release(new HeldLease(
                     c.request.election(),
                     c.request.candidateId(),
