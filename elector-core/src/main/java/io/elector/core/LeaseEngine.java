@@ -229,10 +229,12 @@ final class LeaseEngine {
     private void arm(long now) {
         Long due = null;
         for (Claim c : claims) {
-            long t = c.state == State.HELD
-                    ? (renewInFlight ? Long.MAX_VALUE : c.nextRenew)
-                    : (acquireInFlight ? Long.MAX_VALUE : c.nextAttempt);
-            if (t != Long.MAX_VALUE && (due == null || t - due < 0)) {
+            boolean held = c.state == State.HELD;
+            if (held ? renewInFlight : acquireInFlight) {
+                continue; // its result re-arms the timer
+            }
+            long t = held ? c.nextRenew : c.nextAttempt;
+            if (due == null || t - due < 0) {
                 due = t;
             }
         }
@@ -482,7 +484,8 @@ final class LeaseEngine {
     private void onExpired(Claim c, long token) {
         if (c.state == State.HELD && c.token == token) {
             c.state = State.WAITING;
-            c.nextAttempt = now();
+            // Not at once: a grant that keeps arriving late (a slow store) must not become a busy loop.
+            c.nextAttempt = now() + jittered(c.settings().retryInterval());
         }
         wake();
     }

@@ -197,6 +197,21 @@ public final class FakeClock implements ElectorRuntime {
         runPending();
     }
 
+    /**
+     * Moves time forward by {@code d} without running anything: the model of a thread that is busy
+     * (a slow store call, a GC pause) while time passes. Timers that came due run at the next
+     * {@link #runPending()} or {@link #advance}.
+     */
+    public void elapse(Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("elapse: negative duration " + d);
+        }
+        synchronized (lock) {
+            nanos += d.toNanos();
+            wall = wall.plus(d);
+        }
+    }
+
     /** Moves the wall clock only (a wall-clock step, as NTP might make); monotonic time is unchanged. */
     public void stepWall(Duration d) {
         synchronized (lock) {
