@@ -1,0 +1,37 @@
+package io.elector.cli;
+
+import picocli.CommandLine.Option;
+
+/** The {@code --backend} and {@code --election} options shared by every command. */
+public final class BackendOption {
+    @Option(
+            names = {"-b", "--backend"},
+            paramLabel = "URI",
+            description = "Backend URI (env ELECTOR_BACKEND): memory:, raft://h:p,h:p,h:p?node=1, "
+                    + "postgresql://h:5432/db?user=u, mysql://u@h:3306/db, h2:tcp://h:9092/./elector, ...",
+            defaultValue = "${env:ELECTOR_BACKEND}")
+    String backend;
+
+    @Option(
+            names = {"-e", "--election"},
+            paramLabel = "NAME",
+            description = "Election name (env ELECTOR_ELECTION).",
+            defaultValue = "${env:ELECTOR_ELECTION}")
+    String election;
+
+    /** The backend URI, or a usage error naming the option. */
+    public String backend() {
+        if (backend == null || backend.isBlank()) {
+            throw new UsageException("missing --backend URI (or env ELECTOR_BACKEND); for example --backend memory:");
+        }
+        return backend;
+    }
+
+    /** The election name, or a usage error naming the option. */
+    public String election() {
+        if (election == null || election.isBlank()) {
+            throw new UsageException("missing --election NAME (or env ELECTOR_ELECTION)");
+        }
+        return election;
+    }
+}

@@ -1,0 +1,48 @@
+package io.elector.cli;
+
+import io.elector.cli.run.RunCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The top-level {@code elector} command. */
+@Command(
+        name = "elector",
+        mixinStandardHelpOptions = true,
+        versionProvider = ElectorCommand.Version.class,
+        description = "Leader election: run a command only while leader, show who leads, run the demo.",
+        subcommands = {RunCommand.class, StatusCommand.class, ResignCommand.class},
+        footer = {
+            "",
+            "Examples:",
+            "  elector demo                                  three nodes, a leader writes weather readings",
+            "  elector run -b postgresql://127.0.0.1:5432/test?user=postgres -e nightly -- ./backup.sh",
+            "  elector status -b postgresql://127.0.0.1:5432/test?user=postgres -e nightly --json",
+            "",
+            "Exit codes: 0 success, 1 failed check (e.g. nobody leads), 2 bad usage or configuration.",
+            "'elector run' exits with its command's status (see 'elector run --help')."
+        })
+public final class ElectorCommand implements Runnable {
+    @Option(
+            names = "--verbose",
+            scope = ScopeType.INHERIT,
+            description = "Log what happens inside, and print stack traces of errors.")
+    boolean verbose;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
+    }
+
+    /** Prints the version from the jar manifest. */
+    static final class Version implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = ElectorCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"elector " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.elector.cli;
+
+import io.elector.cli.backend.BackendConfigException;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/**
+ * {@code elector}: exit codes are 0 on success, 1 on a failed check, 2 on bad usage or
+ * configuration (one line on stderr, a stack trace only with {@code --verbose}); {@code elector run}
+ * passes on its command's exit status.
+ */
+public final class Main {
+    /** Exit code: success. */
+    public static final int OK = 0;
+    /** Exit code: a check failed (no leader, violations). */
+    public static final int FAILED = 1;
+    /** Exit code: bad usage or configuration. */
+    public static final int USAGE = 2;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code. */
+    public static int execute(String... args) {
+        boolean verbose = Arrays.stream(args).takeWhile(a -> !a.equals("--")).anyMatch(a -> a.equals("--verbose"));
+        configureLogging(verbose);
+        CommandLine cl = commandLine(verbose);
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine(boolean verbose) {
+        CommandLine cl = new CommandLine(new ElectorCommand());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            String name = ex.getCommandLine().getCommandSpec().qualifiedName();
+            err.println(name + ": " + firstLine(ex.getMessage()) + " (see '" + name + " --help')");
+            err.flush();
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            String name = commandLine.getCommandSpec().qualifiedName();
+            if (verbose) {
+                ex.printStackTrace(err);
+            }
+            if (ex instanceof UsageException || ex instanceof BackendConfigException) {
+                err.println(name + ": " + firstLine(ex.getMessage()));
+                err.flush();
+                return USAGE;
+            }
+            if (ex instanceof IllegalArgumentException) {
+                // Validation errors of the core (InvalidSettingException: names, settings) are configuration errors.
+                err.println(name + ": " + firstLine(ex.getMessage()));
+                err.flush();
+                return USAGE;
+            }
+            err.println(name + ": unexpected error: " + ex + (verbose ? "" : " (run with --verbose for details)"));
+            err.flush();
+            return FAILED;
+        });
+        return cl;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "error";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
+    }
+
+    private static void configureLogging(boolean verbose) {
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
+        setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
+        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        setIfAbsent("org.slf4j.simpleLogger.showThreadName", verbose ? "true" : "false");
+        setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+        setIfAbsent("org.slf4j.simpleLogger.log.com.zaxxer.hikari", verbose ? "info" : "warn");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}
