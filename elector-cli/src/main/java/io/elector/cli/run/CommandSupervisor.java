@@ -122,7 +122,7 @@ public final class CommandSupervisor implements AutoCloseable {
         env.put("ELECTOR_ELECTION", l.election());
         env.put("ELECTOR_CANDIDATE", l.candidateId());
         try {
-            Lifeline lifeline = Lifeline.start(command, env, grace, termIn);
+            Lifeline lifeline = Lifeline.start(command, env, grace, termIn, l.fencingToken());
             running = lifeline;
             runningToken = l.fencingToken();
             runs++;
@@ -199,10 +199,15 @@ public final class CommandSupervisor implements AutoCloseable {
             finish(status);
             return;
         }
+        Leadership l = leadership;
         if (stoppedByUs) {
+            // A new leadership may have begun while the old command was stopping; it starts only
+            // now, so that two runs of the command never overlap in this process either.
+            if (l != null && l.fencingToken() != r.token() && l.isValid()) {
+                startCommand(l);
+            }
             return;
         }
-        Leadership l = leadership;
         switch (onExit) {
             case EXIT -> {
                 resign();

@@ -65,12 +65,14 @@ final class Lifeline {
             "");
 
     private final Process process;
+    private final long token;
     private final OutputStream pipe;
     private final long startedNanos = System.nanoTime();
     private boolean stopSent;
 
-    private Lifeline(Process process) {
+    private Lifeline(Process process, long token) {
         this.process = process;
+        this.token = token;
         this.pipe = process.getOutputStream();
     }
 
@@ -79,9 +81,10 @@ final class Lifeline {
      *
      * @param grace time between SIGTERM and SIGKILL
      * @param termIn time until the watchdog sends SIGTERM unless a heartbeat extends it
+     * @param token the fencing token of the leadership the command runs under
      * @throws IOException if bash cannot be started
      */
-    static Lifeline start(List<String> command, Map<String, String> env, Duration grace, Duration termIn)
+    static Lifeline start(List<String> command, Map<String, String> env, Duration grace, Duration termIn, long token)
             throws IOException {
         List<String> argv = new ArrayList<>();
         argv.add("bash");
@@ -96,11 +99,16 @@ final class Lifeline {
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .redirectInput(ProcessBuilder.Redirect.PIPE);
         pb.environment().putAll(env);
-        return new Lifeline(pb.start());
+        return new Lifeline(pb.start(), token);
     }
 
     private static String seconds(Duration d) {
         return String.format(Locale.ROOT, "%.3f", Math.max(0.001, d.toNanos() / 1e9));
+    }
+
+    /** The fencing token of the leadership this run belongs to. */
+    long token() {
+        return token;
     }
 
     /** The watchdog's pid (the command is its child). */
