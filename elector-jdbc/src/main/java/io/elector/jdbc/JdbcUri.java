@@ -237,6 +237,11 @@ public final class JdbcUri {
         return driverProperties;
     }
 
+    /** The same target at another JDBC URL (a test proxy) with another statement timeout. */
+    JdbcUri withJdbcUrl(String url, Duration timeout) {
+        return new JdbcUri(kind, url, user, password, table, timeout, driverProperties, redact(url));
+    }
+
     Dialect dialect() {
         return switch (kind) {
             case "postgresql" -> Dialect.POSTGRESQL;
