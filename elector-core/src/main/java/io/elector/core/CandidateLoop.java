@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 final class CandidateLoop implements Election, CandidateEvents {
     private static final Logger log = LoggerFactory.getLogger(CandidateLoop.class);
-    private static final long CLOSE_WAIT_MS = 5_000;
 
     private final JoinRequest request;
     private final ElectorRuntime runtime;
@@ -239,11 +239,15 @@ final class CandidateLoop implements Election, CandidateEvents {
         deadlineTimer = runtime.schedule(() -> loop.execute(() -> onDeadline(l)), delay);
     }
 
-    /** Ends the current leadership: invalid at once, work interrupted, listeners told. */
-    private void revoke(RevocationReason reason, long now) {
+    /**
+     * Ends the current leadership: invalid at once, work interrupted, listeners told.
+     *
+     * @return completes when every leader-only run has left its task
+     */
+    private CompletableFuture<Void> revoke(RevocationReason reason, long now) {
         LeadershipState l = current;
         if (l == null) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         Revocation r = l.revoke(reason, now, callbacks);
         current = null;
@@ -252,14 +256,38 @@ final class CandidateLoop implements Election, CandidateEvents {
             deadlineTimer.cancel();
             deadlineTimer = null;
         }
+        List<CompletableFuture<Void>> stopped = new ArrayList<>();
         for (LeaderWork w : work) {
-            w.stop();
+            stopped.add(w.stop());
         }
         for (ListenerSlot s : listeners) {
             s.revoked(l, r);
         }
         log.info("{}: stepped down from token {} ({})", this, l.fencingToken(), reason);
         signal();
+        return CompletableFuture.allOf(stopped.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /**
+     * Hands the lease back once leader-only work has stopped, so that the next leader's work never
+     * overlaps ours; at the latest at our deadline, after which the lease is not ours to hold anyway.
+     */
+    private void handBackWhenWorkStopped(LeadershipState l, CompletableFuture<Void> workStopped, Runnable handBack) {
+        AtomicBoolean once = new AtomicBoolean();
+        Runnable go = () -> loop.execute(() -> {
+            if (once.compareAndSet(false, true)) {
+                handBack.run();
+            }
+        });
+        if (workStopped.isDone()) {
+            go.run();
+            return;
+        }
+        Cancellable t = runtime.schedule(go, l.deadlineNanos() - runtime.time().monotonicNanos());
+        workStopped.whenComplete((v, e) -> {
+            t.cancel();
+            go.run();
+        });
     }
 
     private void signal() {
@@ -369,9 +397,10 @@ final class CandidateLoop implements Election, CandidateEvents {
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
             if (current != null && !closed) {
-                long token = current.fencingToken();
-                revoke(RevocationReason.RESIGNED, runtime.time().monotonicNanos());
-                session.resign(token);
+                LeadershipState l = current;
+                CompletableFuture<Void> stopped =
+                        revoke(RevocationReason.RESIGNED, runtime.time().monotonicNanos());
+                handBackWhenWorkStopped(l, stopped, () -> session.resign(l.fencingToken()));
             }
             callbacks.execute(() -> done.complete(null));
         });
@@ -385,21 +414,31 @@ final class CandidateLoop implements Election, CandidateEvents {
                 return;
             }
             closed = true;
-            revoke(RevocationReason.CLOSED, runtime.time().monotonicNanos());
+            LeadershipState l = current;
+            CompletableFuture<Void> stopped =
+                    revoke(RevocationReason.CLOSED, runtime.time().monotonicNanos());
             for (LeaderWork w : work) {
                 w.stop();
             }
             work.clear();
-            if (session != null) {
-                session.close();
+            Runnable leave = () -> {
+                if (session != null) {
+                    session.close();
+                }
+                closedLatch.countDown();
+                signal();
+            };
+            if (l == null) {
+                leave.run();
+            } else {
+                handBackWhenWorkStopped(l, stopped, leave);
             }
-            closedLatch.countDown();
-            signal();
         });
         if (!loop.inLane() && runtime.allowsBlockingWaits()) {
             try {
-                // Bounded: close must not hang a shutdown; the loop never blocks, so this is short.
-                closedLatch.await(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+                // Bounded: leader work gets until the lease deadline to stop, never longer.
+                long waitMs = request.settings().leaseDuration().toMillis() + 1_000;
+                closedLatch.await(waitMs, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

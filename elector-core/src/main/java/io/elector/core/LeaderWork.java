@@ -7,6 +7,7 @@ import io.elector.time.Cancellable;
 import io.elector.time.ElectorRuntime;
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Leader-only work bound to an election: started on each {@code elected}, stopped (interrupted) on
@@ -36,12 +37,18 @@ final class LeaderWork {
         }
     }
 
-    /** Loop only. */
-    void stop() {
-        if (cycle != null) {
-            cycle.cancel();
-            cycle = null;
+    /**
+     * Loop only. Interrupts the current run.
+     *
+     * @return completes when the run has left the task
+     */
+    CompletableFuture<Void> stop() {
+        if (cycle == null) {
+            return CompletableFuture.completedFuture(null);
         }
+        CompletableFuture<Void> done = cycle.cancel();
+        cycle = null;
+        return done;
     }
 
     /** One leadership's sequence of runs. */
@@ -79,14 +86,12 @@ final class LeaderWork {
             scheduleNext(since);
         }
 
-        synchronized void cancel() {
+        synchronized CompletableFuture<Void> cancel() {
             cancelled = true;
             if (timer != null) {
                 timer.cancel();
             }
-            if (run != null) {
-                run.cancel();
-            }
+            return run != null ? run.cancel() : CompletableFuture.completedFuture(null);
         }
     }
 }

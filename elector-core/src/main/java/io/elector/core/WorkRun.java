@@ -2,6 +2,7 @@ package io.elector.core;
 
 import io.elector.api.LeaderTask;
 import io.elector.api.Leadership;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,7 @@ final class WorkRun implements Runnable {
     private Thread thread;
     private boolean cancelled;
     private boolean finished;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
 
     WorkRun(LeaderTask task, Leadership leadership, Runnable onFinish) {
         this.task = task;
@@ -29,6 +31,7 @@ final class WorkRun implements Runnable {
         synchronized (this) {
             if (cancelled || !leadership.isValid()) {
                 finished = true;
+                done.complete(null);
                 return;
             }
             thread = Thread.currentThread();
@@ -49,6 +52,7 @@ final class WorkRun implements Runnable {
                 finished = true;
                 Thread.interrupted();
             }
+            done.complete(null);
         }
         if (onFinish != null) {
             onFinish.run();
@@ -63,13 +67,22 @@ final class WorkRun implements Runnable {
         return finished;
     }
 
-    /** Interrupts the run if it is running; prevents it from starting otherwise. */
-    void cancel() {
+    /**
+     * Interrupts the run if it is running; prevents it from starting otherwise.
+     *
+     * @return completes when the run has left the task (at once if it never started)
+     */
+    CompletableFuture<Void> cancel() {
         synchronized (this) {
             cancelled = true;
             if (thread != null) {
                 thread.interrupt();
+            } else if (!finished) {
+                // Not started: it will see the flag and never run the task.
+                finished = true;
+                done.complete(null);
             }
         }
+        return done;
     }
 }

@@ -349,4 +349,40 @@ class LeaseEngineTest {
         clock.advance(Duration.ofSeconds(30));
         assertThat(leader.events).hasSize(2);
     }
+
+    @ParameterizedTest
+    @MethodSource("clocks")
+    void resignReleasesTheLeaseOnlyAfterLeaderWorkHasStopped(FakeClock clock) throws Exception {
+        InMemoryLeaseStore shared = storeOn(clock);
+        Proc a = new Proc("a", shared, clock, S);
+        clock.runPending();
+        Proc b = new Proc("b", shared, clock, S);
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch letGo = new java.util.concurrent.CountDownLatch(1);
+        a.election.runWhileLeader(l -> {
+            running.countDown();
+            // A task that finishes its step before it honours the interrupt (bounded: 10 s).
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (letGo.getCount() > 0 && System.nanoTime() - end < 0) {
+                try {
+                    letGo.await(10, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (InterruptedException ignored) {
+                    // keep going until the step is done
+                }
+            }
+        });
+        clock.runPending();
+        assertThat(running.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        a.election.resign();
+        clock.advance(Duration.ofMillis(100));
+        assertThat(a.election.isLeader()).isFalse();
+        assertThat(b.election.isLeader())
+                .as("no takeover while a's work still runs")
+                .isFalse();
+        letGo.countDown();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            clock.runPending();
+            assertThat(b.election.isLeader()).isTrue();
+        });
+    }
 }

@@ -31,15 +31,29 @@ public final class HistoryRecorder implements AutoCloseable {
     private final String process;
     private final Writer out;
     private final List<HistoryRecord> records = new ArrayList<>();
+    private final TimeSource truth;
 
-    private HistoryRecorder(String process, Writer out) {
+    private HistoryRecorder(String process, Writer out, TimeSource truth) {
         this.process = process;
         this.out = out;
+        this.truth = truth;
+    }
+
+    private HistoryRecorder(String process, Writer out) {
+        this(process, out, null);
     }
 
     /** A recorder that keeps records in memory only. */
     public static HistoryRecorder inMemory(String process) {
         return new HistoryRecorder(process, null);
+    }
+
+    /**
+     * A recorder in memory whose notion of real time is {@code truth} (a fake clock standing for
+     * real time in a simulation) instead of the machine's wall clock.
+     */
+    public static HistoryRecorder simulated(String process, TimeSource truth) {
+        return new HistoryRecorder(process, null, truth);
     }
 
     /** A recorder that also appends JSON lines to {@code file}. */
@@ -59,10 +73,14 @@ public final class HistoryRecorder implements AutoCloseable {
     /** Records every leadership of {@code election}, whose monotonic clock is {@code time}. */
     public Registration record(Election election, TimeSource time) {
         return election.addListener(new LeadershipListener() {
+            // The start is converted when it is heard, not at the end: converting a long span of a
+            // drifting monotonic clock would carry the drift into the record.
+            private long start;
+
             @Override
             public void elected(Leadership l) {
-                append(HistoryRecord.leadershipStart(
-                        l.election(), l.candidateId(), process, l.fencingToken(), toWall(time, l.electedAtNanos())));
+                start = toWall(time, l.electedAtNanos());
+                append(HistoryRecord.leadershipStart(l.election(), l.candidateId(), process, l.fencingToken(), start));
             }
 
             @Override
@@ -72,7 +90,7 @@ public final class HistoryRecorder implements AutoCloseable {
                         l.candidateId(),
                         process,
                         l.fencingToken(),
-                        toWall(time, l.electedAtNanos()),
+                        start,
                         toWall(time, r.atMonotonicNanos()),
                         r.reason().name()));
             }
@@ -81,7 +99,7 @@ public final class HistoryRecorder implements AutoCloseable {
 
     /** Records a fenced write attempt made now. */
     public void write(String resource, String candidate, long token, boolean accepted) {
-        append(HistoryRecord.write(resource, candidate, process, token, Wall.nowNanos(), accepted));
+        append(HistoryRecord.write(resource, candidate, process, token, nowNanos(), accepted));
     }
 
     /** Records a fenced write attempt made at {@code atWallNanos}. */
@@ -91,7 +109,7 @@ public final class HistoryRecorder implements AutoCloseable {
 
     /** Records that the harness killed {@code process} now. */
     public void killed(String killedProcess) {
-        append(HistoryRecord.killed(killedProcess, Wall.nowNanos()));
+        append(HistoryRecord.killed(killedProcess, nowNanos()));
     }
 
     /** Appends a raw record. */
@@ -113,10 +131,17 @@ public final class HistoryRecorder implements AutoCloseable {
         return List.copyOf(records);
     }
 
-    static long toWall(TimeSource time, long monoEvent) {
+    private long toWall(TimeSource time, long monoEvent) {
         long monoNow = time.monotonicNanos();
-        long wallNow = Wall.nowNanos();
-        return wallNow - (monoNow - monoEvent);
+        return nowNanos() - (monoNow - monoEvent);
+    }
+
+    private long nowNanos() {
+        if (truth == null) {
+            return Wall.nowNanos();
+        }
+        java.time.Instant i = truth.wallTime();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
     @Override
