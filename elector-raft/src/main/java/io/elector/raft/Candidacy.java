@@ -15,13 +15,20 @@ final class Candidacy {
     private final CandidateEvents events;
     private final ElectorRuntime runtime;
     private final ElectorRuntime nodeRuntime;
+    private final long leaseNanos;
 
+    /**
+     * @param leaseNanos the lease of this candidate's leaderships: the node's, or shorter when the
+     *     election's settings assume a larger clock drift than the node's
+     */
     Candidacy(
             String candidateId,
             Map<String, String> metadata,
             CandidateEvents events,
             ElectorRuntime runtime,
-            ElectorRuntime nodeRuntime) {
+            ElectorRuntime nodeRuntime,
+            long leaseNanos) {
+        this.leaseNanos = leaseNanos;
         this.candidateId = candidateId;
         this.metadata = Map.copyOf(metadata);
         this.events = events;
@@ -37,12 +44,14 @@ final class Candidacy {
         return runtime.time().monotonicNanos() + remaining;
     }
 
-    void elected(long term, long deadlineNodeNanos) {
-        events.elected(term, toCandidateClock(deadlineNodeNanos));
+    /** Reports a win; the deadline is one lease after {@code sentNodeNanos}, the send time a majority answered. */
+    void elected(long term, long sentNodeNanos) {
+        events.elected(term, toCandidateClock(sentNodeNanos + leaseNanos));
     }
 
-    void renewed(long term, long deadlineNodeNanos) {
-        events.renewed(term, toCandidateClock(deadlineNodeNanos));
+    /** Reports a renewal: a majority acknowledged a heartbeat sent at {@code sentNodeNanos}. */
+    void renewed(long term, long sentNodeNanos) {
+        events.renewed(term, toCandidateClock(sentNodeNanos + leaseNanos));
     }
 
     void lost(long term, String cause) {

@@ -300,7 +300,7 @@ final class ElectionGroup {
         leaderSinceMillis = node.wallMillis();
         log.info("{}: elected leader in term {}", this, term);
         reported = true;
-        candidacy.elected(term, leaseEnd);
+        candidacy.elected(term, voteSentAt);
         publish();
         node.heartbeatNow(this, now);
     }
@@ -448,7 +448,7 @@ final class ElectionGroup {
             majoritySend = best;
             leaseEnd = best + node.timing.leaseNanos();
             if (reported && !handingOff) {
-                candidacy.renewed(term, leaseEnd);
+                candidacy.renewed(term, best);
             }
         }
     }

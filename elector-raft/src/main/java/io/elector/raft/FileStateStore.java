@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,22 +12,25 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.CRC32;
 
 /**
- * A {@link StateStore} in a directory: one small file per election ({@code <election>.vote}),
- * replaced atomically (write a temporary file, fsync it, rename it over the old one, fsync the
- * directory). A lock file keeps a second process off the directory, and a {@code node} file
+ * A {@link StateStore} in a directory: one file, {@code raft-state}, with one line per election
+ * ({@code <election> <term> <votedFor>}) and a CRC-32, replaced atomically on every save (write a
+ * temporary file, fsync it, rename it over the old one, fsync the directory): one pair of fsyncs
+ * per save however many elections changed. A lock file keeps a second process off the directory, and a {@code node} file
  * records the node id the directory belongs to. A damaged file stops the node at start with a
  * clear error instead of being ignored: forgetting a vote could let the node vote twice in a term.
  */
 final class FileStateStore implements StateStore {
-    private static final String SUFFIX = ".vote";
+    private static final String FILE = "raft-state";
     private static final String HEADER = "elector-raft-state 1";
 
     private final Path dir;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private final Map<String, Durable> state = new TreeMap<>();
 
     FileStateStore(Path dir, int nodeId) {
         this.dir = dir;
@@ -59,46 +61,49 @@ final class FileStateStore implements StateStore {
     }
 
     @Override
-    public Map<String, Durable> load() {
-        Map<String, Durable> all = new HashMap<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
-            for (Path f : files) {
-                String name = f.getFileName().toString();
-                all.put(name.substring(0, name.length() - SUFFIX.length()), parse(f));
-            }
-        } catch (IOException e) {
-            throw new StateStoreException("cannot read state directory " + dir + ": " + e.getMessage(), e);
-        }
-        return all;
-    }
-
-    private static Durable parse(Path f) throws IOException {
-        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
-        if (lines.size() != 4 || !lines.get(0).equals(HEADER)) {
-            throw new StateStoreException("damaged state file " + f + " (unexpected layout); refusing to start."
-                    + " Restore it, or delete it only if this node has been out of the cluster for good");
-        }
-        String body = lines.get(0) + "\n" + lines.get(1) + "\n" + lines.get(2) + "\n";
-        if (!lines.get(3).equals("crc32 " + crc(body))) {
-            throw new StateStoreException("damaged state file " + f + " (checksum mismatch); refusing to start");
+    public synchronized Map<String, Durable> load() {
+        Path f = dir.resolve(FILE);
+        if (!Files.exists(f)) {
+            return Map.of();
         }
         try {
-            long term = Long.parseLong(field(lines.get(1), "term"));
-            int votedFor = Integer.parseInt(field(lines.get(2), "votedFor"));
-            if (term < 0 || votedFor < 0) {
-                throw new NumberFormatException("negative");
+            List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+            if (lines.size() < 2 || !lines.get(0).equals(HEADER)) {
+                throw damaged(f, "unexpected layout");
             }
-            return new Durable(term, votedFor);
+            StringBuilder body = new StringBuilder();
+            for (int i = 0; i < lines.size() - 1; i++) {
+                body.append(lines.get(i)).append('\n');
+            }
+            if (!lines.get(lines.size() - 1).equals("crc32 " + crc(body.toString()))) {
+                throw damaged(f, "checksum mismatch");
+            }
+            Map<String, Durable> all = new HashMap<>();
+            for (int i = 1; i < lines.size() - 1; i++) {
+                String[] parts = lines.get(i).split(" ", -1);
+                if (parts.length != 3) {
+                    throw damaged(f, "bad line " + (i + 1));
+                }
+                long term = Long.parseLong(parts[1]);
+                int votedFor = Integer.parseInt(parts[2]);
+                if (term < 0 || votedFor < 0) {
+                    throw damaged(f, "negative number on line " + (i + 1));
+                }
+                all.put(parts[0], new Durable(term, votedFor));
+            }
+            state.putAll(all);
+            return all;
         } catch (NumberFormatException e) {
-            throw new StateStoreException("damaged state file " + f + " (bad number); refusing to start", e);
+            throw damaged(f, "bad number");
+        } catch (IOException e) {
+            throw new StateStoreException("cannot read " + f + ": " + e.getMessage(), e);
         }
     }
 
-    private static String field(String line, String name) {
-        if (!line.startsWith(name + " ")) {
-            throw new NumberFormatException("missing " + name);
-        }
-        return line.substring(name.length() + 1);
+    private static StateStoreException damaged(Path f, String why) {
+        return new StateStoreException("damaged state file " + f + " (" + why + "); refusing to start. Restore it,"
+                + " or delete it only if this node id leaves the cluster for good: a node that forgets its votes"
+                + " could vote twice in one term");
     }
 
     private static String crc(String body) {
@@ -108,16 +113,22 @@ final class FileStateStore implements StateStore {
     }
 
     @Override
-    public void save(Map<String, Durable> changed) {
+    public synchronized void save(Map<String, Durable> changed) {
         if (changed.isEmpty()) {
             return;
         }
+        state.putAll(changed);
+        StringBuilder body = new StringBuilder(HEADER).append('\n');
+        for (Map.Entry<String, Durable> e : state.entrySet()) {
+            body.append(e.getKey())
+                    .append(' ')
+                    .append(e.getValue().term())
+                    .append(' ')
+                    .append(e.getValue().votedFor())
+                    .append('\n');
+        }
         try {
-            for (Map.Entry<String, Durable> e : changed.entrySet()) {
-                String body = HEADER + "\nterm " + e.getValue().term() + "\nvotedFor "
-                        + e.getValue().votedFor() + "\n";
-                writeAtomically(dir.resolve(e.getKey() + SUFFIX), body + "crc32 " + crc(body) + "\n");
-            }
+            writeAtomically(dir.resolve(FILE), body + "crc32 " + crc(body.toString()) + "\n");
             fsyncDir();
         } catch (IOException e) {
             throw new StateStoreException("cannot save Raft state in " + dir + ": " + e.getMessage(), e);

@@ -72,6 +72,7 @@ final class RaftNode {
     private long lastQuery;
     private Cancellable tickTimer;
     private boolean stopped;
+    private boolean flushQueued;
 
     // Shared with other threads.
     private final Map<String, LeaderInfo> snapshot = new ConcurrentHashMap<>();
@@ -250,7 +251,7 @@ final class RaftNode {
                 g.onTimeoutNow(from, t, now);
             }
         }
-        flush();
+        requestFlush();
     }
 
     private ElectionGroup group(String name, long now) {
@@ -289,11 +290,27 @@ final class RaftNode {
         if (selfId == 0 && !observers.isEmpty()) {
             tickObserver(now);
         }
-        flush();
+        requestFlush();
         scheduleTick();
     }
 
-    /** Saves changed terms and votes, then sends what this step produced. */
+    /**
+     * Queues one flush behind the tasks already waiting: messages that arrive while a save is in
+     * progress are handled first and their changes saved together (group commit).
+     */
+    private void requestFlush() {
+        if (!flushQueued) {
+            flushQueued = true;
+            lane.execute(() -> {
+                flushQueued = false;
+                if (!halted) {
+                    flush();
+                }
+            });
+        }
+    }
+
+    /** Saves changed terms and votes, then sends what the steps since the last flush produced. */
     private void flush() {
         if (!dirty.isEmpty()) {
             Map<String, StateStore.Durable> changed = new LinkedHashMap<>();
@@ -389,7 +406,10 @@ final class RaftNode {
             throw new ElectorException("raft node " + selfId + " already has a candidate in election '" + election
                     + "': one candidate per node per election");
         }
-        Candidacy c = new Candidacy(request.candidateId(), request.metadata(), events, request.runtime(), runtime);
+        double drift = Math.max(timing.driftBound(), request.settings().clockDriftBound());
+        long lease = (long) (timing.minElectionNanos() * (1 - drift));
+        Candidacy c =
+                new Candidacy(request.candidateId(), request.metadata(), events, request.runtime(), runtime, lease);
         onLoop(() -> group(election, now()).join(c, now()));
         return new CandidateSession() {
             @Override
@@ -435,7 +455,7 @@ final class RaftNode {
         lane.execute(() -> {
             if (!stopped && !halted) {
                 r.run();
-                flush();
+                requestFlush();
             }
         });
     }

@@ -21,6 +21,7 @@ final class LoopbackCluster implements AutoCloseable {
 
     final Map<Integer, InetSocketAddress> peers = new LinkedHashMap<>();
     final Path root;
+    private UnaryOperator<RaftBackend.Builder> customize = UnaryOperator.identity();
     private final List<RaftBackend> started = new ArrayList<>();
 
     LoopbackCluster(int size) {
@@ -40,8 +41,15 @@ final class LoopbackCluster implements AutoCloseable {
         }
     }
 
+    /** Applies {@code c} to every node's builder (timing, preferred leader...). */
+    LoopbackCluster customize(UnaryOperator<RaftBackend.Builder> c) {
+        this.customize = c;
+        return this;
+    }
+
     RaftBackend.Builder builder(int node) {
-        return RaftBackend.builder().nodeId(node).peers(peers).secret(SECRET).stateDir(root.resolve("node-" + node));
+        return customize.apply(
+                RaftBackend.builder().nodeId(node).peers(peers).secret(SECRET).stateDir(root.resolve("node-" + node)));
     }
 
     RaftBackend start(int node) {
