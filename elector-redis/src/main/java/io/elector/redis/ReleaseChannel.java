@@ -1,0 +1,136 @@
+package io.elector.redis;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.netty.util.concurrent.EventExecutorGroup;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The subscription to the release channel: one pub/sub connection per store, opened on first use
+ * without blocking the caller. Lettuce re-subscribes by itself after a reconnect. While the
+ * subscription is down, waiting candidates still retry at their poll interval: a missed message
+ * costs speed, never safety.
+ */
+final class ReleaseChannel {
+    private static final Logger log = LoggerFactory.getLogger(ReleaseChannel.class);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+
+    private final RedisClient client;
+    private final RedisURI uri;
+    private final String channel;
+    private final String address;
+    private final EventExecutorGroup timers;
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private StatefulRedisPubSubConnection<String, String> connection;
+    private boolean started;
+    private boolean closed;
+    private boolean warned;
+
+    ReleaseChannel(RedisClient client, RedisURI uri, String channel, String address, EventExecutorGroup timers) {
+        this.client = client;
+        this.uri = uri;
+        this.channel = channel;
+        this.address = address;
+        this.timers = timers;
+    }
+
+    /** Adds a listener for released election names; opens the subscription on first use. */
+    AutoCloseable add(Consumer<String> listener) {
+        listeners.add(listener);
+        synchronized (this) {
+            if (!started && !closed) {
+                started = true;
+                connect();
+            }
+        }
+        return () -> listeners.remove(listener);
+    }
+
+    private void connect() {
+        client.connectPubSubAsync(StringCodec.UTF8, uri)
+                .thenCompose(c -> {
+                    c.addListener(new RedisPubSubAdapter<>() {
+                        @Override
+                        public void message(String ch, String election) {
+                            deliver(election);
+                        }
+                    });
+                    synchronized (this) {
+                        if (closed) {
+                            c.closeAsync();
+                            return java.util.concurrent.CompletableFuture.completedFuture(null);
+                        }
+                        connection = c;
+                    }
+                    return c.async().subscribe(channel).toCompletableFuture();
+                })
+                .whenComplete((ok, error) -> {
+                    if (error != null) {
+                        retryLater(error);
+                    }
+                });
+    }
+
+    private void retryLater(Throwable error) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (connection != null) {
+                connection.closeAsync();
+                connection = null;
+            }
+            if (!warned) {
+                warned = true;
+                log.warn(
+                        "release channel {} on {} not subscribed, retrying every {} (handoff falls back to polling): {}",
+                        channel,
+                        address,
+                        RETRY,
+                        error.toString());
+            }
+        }
+        timers.schedule(
+                () -> {
+                    synchronized (this) {
+                        if (!closed) {
+                            connect();
+                        }
+                    }
+                },
+                RETRY.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void deliver(String election) {
+        for (Consumer<String> l : listeners) {
+            try {
+                l.accept(election);
+            } catch (RuntimeException e) {
+                log.warn("release listener failed for {}", election, e);
+            }
+        }
+    }
+
+    void close() {
+        StatefulRedisPubSubConnection<String, String> c;
+        synchronized (this) {
+            closed = true;
+            c = connection;
+            connection = null;
+        }
+        listeners.clear();
+        if (c != null) {
+            c.close();
+        }
+    }
+}
