@@ -168,8 +168,8 @@ public final class RedisLeaseStore implements LeaseStore {
         }
         if (guarded && inGuard.compareAndSet(false, true)) {
             log.info(
-                    "redis on {} lost its data or is new (guard key {} was missing): no lease is granted for one"
-                            + " lease duration",
+                    "redis on {} is inside its restart guard (guard key {} was missing: data lost or new server): no lease is"
+                            + " granted until one lease duration has passed",
                     address,
                     config.guardKey());
         } else if (!guarded) {

@@ -58,6 +58,11 @@ final class RedisFixture implements BackendFixture {
         return backend;
     }
 
+    /** The proxy between {@code backend} and Redis, for faults the fixture contract does not name. */
+    synchronized TcpProxy proxy(Backend backend) {
+        return proxies.get(backend);
+    }
+
     @Override
     public ElectionSettings settings() {
         return ElectionSettings.defaults().withLease(LEASE);

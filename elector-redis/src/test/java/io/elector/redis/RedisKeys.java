@@ -24,6 +24,16 @@ final class RedisKeys {
         }
     }
 
+    static long pttl(RedisURI uri, String key) {
+        Long v = with(uri, r -> r.pttl(key));
+        return v;
+    }
+
+    static String get(RedisURI uri, String key) {
+        String v = with(uri, r -> r.get(key));
+        return v;
+    }
+
     /** Deletes the keys a test left under its own prefix (bounded: at most 10,000 scan pages). */
     static void deleteWithPrefix(RedisURI uri, String prefix) {
         try {
