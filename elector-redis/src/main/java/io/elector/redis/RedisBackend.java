@@ -1,6 +1,8 @@
 package io.elector.redis;
 
 import io.elector.core.LeaseBackend;
+import io.elector.spi.Backend;
+import io.elector.spi.LeaseStoreException;
 import java.net.URI;
 import java.util.Map;
 
@@ -23,13 +25,33 @@ public final class RedisBackend {
      *
      * @throws io.elector.api.InvalidSettingException if the URI is malformed, naming what is wrong
      */
-    public static LeaseBackend create(URI uri) {
+    public static Backend create(URI uri) {
         return create(config(uri));
     }
 
-    /** A backend for a config; closing the backend closes its store and connections. */
-    public static LeaseBackend create(RedisStoreConfig config) {
-        return LeaseBackend.of(RedisLeaseStore.create(config));
+    /**
+     * A backend for a config; closing the backend closes its store and connections. It connects on
+     * first use, so it can be created while Redis is down.
+     */
+    public static Backend create(RedisStoreConfig config) {
+        return new SelfObservingBackend(LeaseBackend.of(RedisLeaseStore.create(config)));
+    }
+
+    /**
+     * As {@link #create(URI)}, but first checks within the command timeout that the server answers
+     * and accepts the credentials (for a command line that must fail fast on a wrong address).
+     *
+     * @throws LeaseStoreException naming the address (never the password) and what went wrong
+     */
+    public static Backend createVerified(URI uri) throws LeaseStoreException {
+        RedisLeaseStore store = RedisLeaseStore.create(config(uri));
+        try {
+            store.ping();
+        } catch (LeaseStoreException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return new SelfObservingBackend(LeaseBackend.of(store));
     }
 
     /** Parses an Elector URI into a config (see {@link #create(URI)}), reading the environment. */

@@ -233,6 +233,19 @@ public final class RedisLeaseStore implements LeaseStore {
         return info;
     }
 
+    /**
+     * Checks that the server answers and accepts the credentials, within the command timeout.
+     *
+     * @throws LeaseStoreException naming the address and the problem (never the password)
+     */
+    public void ping() throws LeaseStoreException {
+        try {
+            connection().sync().ping();
+        } catch (RedisException e) {
+            throw failure("ping", e);
+        }
+    }
+
     /** Release notices arrive over Redis pub/sub on {@code <prefix>released}. */
     @Override
     public AutoCloseable onReleased(Consumer<String> listener) {

@@ -1,7 +1,6 @@
 package io.elector.redis;
 
 import io.elector.api.ElectionSettings;
-import io.elector.core.LeaseBackend;
 import io.elector.spi.Backend;
 import io.elector.testkit.BackendFixture;
 import io.lettuce.core.RedisURI;
@@ -52,7 +51,7 @@ final class RedisFixture implements BackendFixture {
                 .build();
         RedisStoreConfig config =
                 new RedisStoreConfig(viaProxy, server.keyPrefix(), COMMAND_TIMEOUT, server.guardKey());
-        LeaseBackend backend = LeaseBackend.of(RedisLeaseStore.create(config));
+        Backend backend = RedisBackend.create(config);
         proxies.put(backend, proxy);
         all.add(proxy);
         return backend;

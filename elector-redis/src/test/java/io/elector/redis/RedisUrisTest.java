@@ -87,6 +87,21 @@ class RedisUrisTest {
                 .hasMessageContaining("host");
     }
 
+    @Test
+    void verifiedCreationFailsFastOnAWrongAddressWithoutThePassword() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        URI uri = URI.create("redis://app:hunter2@127.0.0.1:" + closedPort + "?timeout=500ms");
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> RedisBackend.createVerified(uri))
+                .isInstanceOf(io.elector.spi.LeaseStoreException.class)
+                .hasMessageContaining("127.0.0.1:" + closedPort)
+                .hasMessageNotContaining("hunter2");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
     private static RedisCredentials creds(RedisStoreConfig c) {
         return c.uri().getCredentialsProvider().resolveCredentials().block(Duration.ofSeconds(1));
     }
