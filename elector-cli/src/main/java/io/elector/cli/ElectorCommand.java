@@ -1,6 +1,9 @@
 package io.elector.cli;
 
 import io.elector.cli.run.RunCommand;
+import io.elector.cli.verify.BenchCommand;
+import io.elector.cli.verify.VerifyCommand;
+import io.elector.cli.verify.VerifyWorkerCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -11,7 +14,14 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = ElectorCommand.Version.class,
         description = "Leader election: run a command only while leader, show who leads, run the demo.",
-        subcommands = {RunCommand.class, StatusCommand.class, ResignCommand.class},
+        subcommands = {
+            RunCommand.class,
+            StatusCommand.class,
+            ResignCommand.class,
+            VerifyCommand.class,
+            BenchCommand.class,
+            VerifyWorkerCommand.class
+        },
         footer = {
             "",
             "Examples:",
