@@ -146,6 +146,13 @@ final class CandidateLoop implements Election, CandidateEvents {
         LeadershipState l = new LeadershipState(
                 request.election(), request.candidateId(), token, request.metadata(), runtime.time(), now, deadline);
         current = l;
+        // Observed before published: a reader that sees isLeader() also sees itself as the leader.
+        onObserved(new LeaderInfo(
+                request.election(),
+                request.candidateId(),
+                token,
+                request.metadata(),
+                runtime.time().wallTime()));
         published = l;
         armDeadline(l);
         log.info("{}: elected with token {}", this, token);
@@ -155,12 +162,6 @@ final class CandidateLoop implements Election, CandidateEvents {
         for (LeaderWork w : work) {
             w.start(l);
         }
-        onObserved(new LeaderInfo(
-                request.election(),
-                request.candidateId(),
-                token,
-                request.metadata(),
-                runtime.time().wallTime()));
         signal();
     }
 
