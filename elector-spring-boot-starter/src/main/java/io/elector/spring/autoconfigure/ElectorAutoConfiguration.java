@@ -3,7 +3,9 @@ package io.elector.spring.autoconfigure;
 import io.elector.api.InvalidSettingException;
 import io.elector.api.Names;
 import io.elector.core.Elector;
+import io.elector.core.LeaseBackend;
 import io.elector.spi.Backend;
+import io.elector.spi.LeaseStore;
 import io.elector.spring.BackendActivity;
 import io.elector.spring.ElectionCustomizer;
 import io.elector.spring.ElectionSettingsResolver;
@@ -42,8 +44,9 @@ import org.springframework.core.io.ResourceLoader;
 /**
  * Elector for Spring Boot: an {@link Elector} on the backend named by {@code elector.backend}, the
  * {@link Elections} bean, {@code @LeaderOnly} proxies and the lifecycle that joins on start and
- * resigns on shutdown. A user-defined {@link Backend} bean replaces the URI; a user-defined {@link
- * Elector} bean replaces both.
+ * resigns on shutdown. A user-defined {@link Backend} bean replaces the URI, and so does a {@link
+ * LeaseStore} bean (run on the core's lease engine, with health and metrics); a user-defined
+ * {@link Elector} bean replaces all three.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(ElectorProperties.class)
@@ -69,12 +72,21 @@ public class ElectorAutoConfiguration {
             ElectorProperties properties,
             ElectionSettingsResolver settings,
             ObjectProvider<Backend> userBackend,
+            ObjectProvider<LeaseStore> userStore,
             ObjectProvider<StoreCallListener> storeListeners,
             ResourceLoader resourceLoader) {
         Backend own = userBackend.getIfAvailable();
-        Backend backend = own != null
-                ? own
-                : openBackend(properties, storeListeners.orderedStream().toList(), resourceLoader.getClassLoader());
+        LeaseStore store = own == null ? userStore.getIfAvailable() : null;
+        List<StoreCallListener> listeners = storeListeners.orderedStream().toList();
+        Backend backend;
+        if (own != null) {
+            backend = own;
+        } else if (store != null) {
+            // The application's store (say a JdbcLeaseStore on its own DataSource): Spring closes it.
+            backend = LeaseBackend.of(new UnclosedStore(new ObservedLeaseStore(store, listeners)));
+        } else {
+            backend = openBackend(properties, listeners, resourceLoader.getClassLoader());
+        }
         try {
             Elector.Builder b = Elector.builder(backend).settings(settings.defaults());
             b.closeBackendOnClose(own == null);
