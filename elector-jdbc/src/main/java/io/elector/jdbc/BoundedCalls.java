@@ -86,19 +86,29 @@ final class BoundedCalls implements AutoCloseable {
         }
     }
 
+    /**
+     * Aborts {@code c} on another thread without waiting: some drivers' abort waits for the lock
+     * held by the very read it should end (MariaDB Connector/J does), and the caller must not block.
+     */
     private void abort(Connection c) {
         if (c == null) {
             return;
         }
-        try {
-            c.abort(Runnable::run);
-        } catch (SQLException | RuntimeException e) {
-            try {
-                c.close();
-            } catch (SQLException | RuntimeException ignored) {
-                // Already broken; the pool evicts it.
-            }
-        }
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        c.abort(Runnable::run);
+                    } catch (SQLException | RuntimeException e) {
+                        try {
+                            c.close();
+                        } catch (SQLException | RuntimeException ignored) {
+                            // Already broken; the pool evicts it.
+                        }
+                    }
+                },
+                "elector-jdbc-abort");
+        t.setDaemon(true);
+        t.start();
     }
 
     static String describe(Throwable t) {

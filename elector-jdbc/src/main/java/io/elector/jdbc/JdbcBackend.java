@@ -82,9 +82,12 @@ public final class JdbcBackend {
             cfg.addDataSourceProperty("connectTimeout", String.valueOf(connectSeconds));
             cfg.addDataSourceProperty("tcpKeepAlive", "true");
             cfg.addDataSourceProperty("ApplicationName", "elector");
+            // A read blocked on a half-open socket ends on its own (calls are abandoned earlier).
+            cfg.addDataSourceProperty("socketTimeout", String.valueOf(2 * connectSeconds + 1));
         } else if (uri.kind().equals("mysql")) {
             cfg.addDataSourceProperty("connectTimeout", String.valueOf(timeoutMs));
             cfg.addDataSourceProperty("tcpKeepAlive", "true");
+            cfg.addDataSourceProperty("socketTimeout", String.valueOf(2 * timeoutMs + 1000));
         }
         for (Map.Entry<String, String> e : uri.driverProperties().entrySet()) {
             cfg.addDataSourceProperty(e.getKey(), e.getValue());
