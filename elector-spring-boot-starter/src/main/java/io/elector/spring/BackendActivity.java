@@ -13,10 +13,14 @@ public final class BackendActivity implements StoreCallListener {
     private volatile boolean anySuccess;
     private volatile boolean observed;
     private volatile String lastError;
+    private final java.util.concurrent.atomic.AtomicLong releases = new java.util.concurrent.atomic.AtomicLong();
 
     @Override
     public void called(Operation operation, long nanos, Exception failure) {
         observed = true;
+        if (operation == Operation.RELEASE) {
+            releases.incrementAndGet();
+        }
         if (failure == null) {
             lastSuccessNanos = System.nanoTime();
             anySuccess = true;
@@ -24,6 +28,11 @@ public final class BackendActivity implements StoreCallListener {
         } else {
             lastError = failure.getClass().getSimpleName() + ": " + failure.getMessage();
         }
+    }
+
+    /** Release calls that ended (succeeded or failed) so far. */
+    public long releasesEnded() {
+        return releases.get();
     }
 
     /** True once a store call was seen (lease-style backends only). */

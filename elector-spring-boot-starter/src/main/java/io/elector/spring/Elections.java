@@ -57,10 +57,14 @@ public final class Elections {
     private final Function<String, ElectionSettings> settings;
     private final ApplicationEventPublisher publisher;
     private final List<ElectionCustomizer> customizers;
+    private final BackendActivity activity;
     private final Set<String> wanted = Collections.synchronizedSet(new LinkedHashSet<>());
     private final Map<String, Joined> joined = new ConcurrentHashMap<>();
     private final List<ElectionObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile State state = State.NEW;
+
+    /** Longest wait for the store to see the releases at shutdown. */
+    private static final Duration RELEASE_WAIT = Duration.ofSeconds(3);
 
     private record Joined(Election election, LeaderCalls calls, List<Registration> registrations) {}
 
@@ -71,12 +75,15 @@ public final class Elections {
      * @param settings the settings of each election name (validated)
      * @param publisher where leadership events go
      * @param customizers called once per joined election
+     * @param activity the lease store's calls, to wait for releases on shutdown
      */
     public Elections(
             Elector elector,
             Function<String, ElectionSettings> settings,
             ApplicationEventPublisher publisher,
-            List<ElectionCustomizer> customizers) {
+            List<ElectionCustomizer> customizers,
+            BackendActivity activity) {
+        this.activity = activity;
         this.elector = elector;
         this.settings = settings;
         this.publisher = publisher;
@@ -233,6 +240,8 @@ public final class Elections {
         }
         awaitCalls(deadline);
         List<CompletableFuture<Void>> resigned = new ArrayList<>();
+        long led = joined.values().stream().filter(j -> j.election().isLeader()).count();
+        long releasesBefore = activity.releasesEnded();
         for (Joined j : joined.values()) {
             resigned.add(j.election().resign().toCompletableFuture());
         }
@@ -252,6 +261,9 @@ public final class Elections {
             j.election().close();
         }
         joined.clear();
+        // A release not attempted (the lease was lost meanwhile) must not hold the shutdown long.
+        long releaseDeadline = System.nanoTime() + RELEASE_WAIT.toNanos();
+        awaitReleases(releasesBefore + led, deadline - releaseDeadline < 0 ? deadline : releaseDeadline);
         state = State.STOPPED;
         log.info("elector: candidate {} left its elections", candidateId());
     }
@@ -276,6 +288,25 @@ public final class Elections {
         }
         if (joined.values().stream().anyMatch(j -> !j.calls().isEmpty())) {
             log.warn("elector: @LeaderOnly calls still running after elector.shutdown-timeout; resigning anyway");
+        }
+    }
+
+    /**
+     * The core hands a lease back on its I/O thread after the step-down; closing the backend before
+     * that runs would leave the lease to expire instead of handing over at once. So wait (bounded)
+     * until the store has seen one release per election this instance led. Lease stores only.
+     */
+    private void awaitReleases(long target, long deadline) {
+        if (!activity.observed()) {
+            return;
+        }
+        while (activity.releasesEnded() < target && deadline - System.nanoTime() > 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -160,9 +160,10 @@ public class ElectorAutoConfiguration {
             Elector elector,
             ElectionSettingsResolver settings,
             ApplicationEventPublisher publisher,
-            ObjectProvider<ElectionCustomizer> customizers) {
+            ObjectProvider<ElectionCustomizer> customizers,
+            BackendActivity activity) {
         return new Elections(
-                elector, settings, publisher, customizers.orderedStream().toList());
+                elector, settings, publisher, customizers.orderedStream().toList(), activity);
     }
 
     @Bean
