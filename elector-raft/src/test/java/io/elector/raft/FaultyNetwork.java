@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.function.BiConsumer;
 
 /**
  * An in-memory network for seeded simulations on a {@link FakeClock}: every frame goes through the
@@ -27,7 +26,13 @@ final class FaultyNetwork {
     private double duplicateRate;
     private long minDelayNanos = 200_000;
     private long maxDelayNanos = 2_000_000;
-    private BiConsumer<Integer, Frame> tap = (to, f) -> {};
+    private Tap tap = (from, to, messages) -> {};
+
+    /** Sees every frame sent, before faults apply. */
+    @FunctionalInterface
+    interface Tap {
+        void sent(int from, int to, List<Message> messages);
+    }
 
     FaultyNetwork(FakeClock clock, long seed) {
         this.clock = clock;
@@ -89,8 +94,8 @@ final class FaultyNetwork {
         maxDelayNanos = 2_000_000;
     }
 
-    /** Observes every frame delivered (to, frame), for tests that look at the wire. */
-    synchronized void tap(BiConsumer<Integer, Frame> t) {
+    /** Observes every frame sent, for tests that look at the wire. */
+    synchronized void tap(Tap t) {
         this.tap = t;
     }
 
@@ -106,6 +111,7 @@ final class FaultyNetwork {
     private void transmit(int from, int to, List<Message> messages) {
         byte[] wire = codec.encode(from, messages);
         synchronized (this) {
+            tap.sent(from, to, messages);
             if (blocked.contains(key(from, to)) || random.nextDouble() < dropRate) {
                 return;
             }
@@ -119,10 +125,8 @@ final class FaultyNetwork {
 
     private void deliver(int from, int to, byte[] wire) {
         Transport.FrameHandler h;
-        BiConsumer<Integer, Frame> t;
         synchronized (this) {
             h = handlers.get(to);
-            t = tap;
             if (h == null || blocked.contains(key(from, to))) {
                 return;
             }
@@ -133,7 +137,6 @@ final class FaultyNetwork {
         } catch (FrameException e) {
             throw new AssertionError("the simulation's own frame failed to decode", e);
         }
-        t.accept(to, frame);
         List<Message> replies = h.onFrame(frame);
         if (!replies.isEmpty()) {
             transmit(to, from, replies);
