@@ -29,6 +29,7 @@ final class Cluster implements AutoCloseable {
     private final Map<String, Long> leaderToken = new ConcurrentHashMap<>();
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final Map<String, long[]> stats = new ConcurrentHashMap<>();
+    private final Map<String, Long> readyPid = new ConcurrentHashMap<>();
     private final List<Path> histories = new CopyOnWriteArrayList<>();
     private final Consumer<String> echo;
 
@@ -107,6 +108,22 @@ final class Cluster implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** Waits (bounded) until candidate {@code i}'s current process has joined its elections. */
+    boolean awaitReady(int i, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() - end < 0) {
+            Long pid = readyPid.get(candidate(i));
+            if (pid != null && workers[i] != null && pid == workers[i].pid()) {
+                return true;
+            }
+            if (workers[i] != null && !workers[i].alive()) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return false;
+    }
+
     /** The history files written so far (one per incarnation). */
     List<Path> histories() {
         return List.copyOf(histories);
@@ -137,6 +154,8 @@ final class Cluster implements AutoCloseable {
             if (echo != null && e.election().equals(settings.election())) {
                 echo.accept(line);
             }
+        } else if (f.length >= 3 && f[1].equals("READY")) {
+            readyPid.put(f[0], Long.parseLong(f[2]));
         } else if (f.length >= 4 && f[1].equals("STATS")) {
             stats.put(f[0], new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
         }

@@ -237,6 +237,8 @@ public final class VerifyCommand implements Callable<Integer> {
                 cluster.forget(target);
                 Thread.sleep(rnd.nextLong(200, 1_500));
                 startWithClock(cluster, target, kinds, rnd);
+                // Healed once the process is back in its election (a JVM start is not instant).
+                cluster.awaitReady(target, Duration.ofSeconds(60));
                 log.add(new FaultLog.Entry("kill", c, wasLeader, at, Wall.nowNanos()));
             }
             case PAUSE -> {
@@ -276,6 +278,9 @@ public final class VerifyCommand implements Callable<Integer> {
                         harness.killed(cluster.processName(i));
                         cluster.forget(i);
                         startWithClock(cluster, i, kinds, rnd);
+                    }
+                    for (int i = 0; i < cluster.size(); i++) {
+                        cluster.awaitReady(i, Duration.ofSeconds(60));
                     }
                     log.add(new FaultLog.Entry("restart all candidates", "all", true, at, Wall.nowNanos()));
                 }
