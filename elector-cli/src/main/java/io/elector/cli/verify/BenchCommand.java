@@ -125,6 +125,11 @@ public final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < nodes; i++) {
                 c.start(i, 1.0, 0);
             }
+            for (int i = 0; i < nodes; i++) {
+                if (!c.awaitReady(i, Duration.ofSeconds(90))) {
+                    return null;
+                }
+            }
             for (int trial = 0; trial < trials; trial++) {
                 int leader = c.awaitLeader(Duration.ofSeconds(60));
                 if (leader < 0) {
@@ -145,6 +150,9 @@ public final class BenchCommand implements Callable<Integer> {
                 samples.add((next.get().wallNanos() - t0) / 1e6);
                 if (kill) {
                     c.start(leader, 1.0, 0);
+                    if (!c.awaitReady(leader, Duration.ofSeconds(90))) {
+                        return null;
+                    }
                 }
                 if (!json) {
                     spec.commandLine()

@@ -156,6 +156,15 @@ public final class VerifyCommand implements Callable<Integer> {
             for (int i = 0; i < nodes; i++) {
                 startWithClock(cluster, i, kinds, rnd);
             }
+            for (int i = 0; i < nodes; i++) {
+                if (!cluster.awaitReady(i, Duration.ofSeconds(90))) {
+                    String why = cluster.startupFailure().orElse("see the worker logs in " + dir.toAbsolutePath());
+                    spec.commandLine()
+                            .getErr()
+                            .println("elector verify: candidate " + Cluster.candidate(i) + " did not start: " + why);
+                    return why.contains("unknown backend") || why.contains("cannot") ? 2 : 1;
+                }
+            }
             if (cluster.awaitLeader(Duration.ofSeconds(30)) < 0) {
                 String why = cluster.startupFailure().orElse("see the worker logs in " + dir.toAbsolutePath());
                 spec.commandLine().getErr().println("elector verify: no leader within 30 s: " + why);

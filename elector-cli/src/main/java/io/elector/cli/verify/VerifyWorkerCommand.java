@@ -84,7 +84,7 @@ public final class VerifyWorkerCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         TimeSource time = new DriftingTimeSource(TimeSource.system(), driftRate, Duration.ofMillis(skewMs));
         ElectorRuntime runtime = ElectorRuntime.withTime(time);
-        BackendOptions options = BackendOptions.defaults().withStoreDecorator(CountingLeaseStore::new);
+        BackendOptions options = new BackendOptions(Duration.ofSeconds(30), CountingLeaseStore::new);
         Backend b = BackendResolver.fromClassPath().open(backend, options);
         ElectionSettings settings = new ElectionSettings(
                 Duration.ofMillis(leaseMs), Duration.ofMillis(renewMs), Duration.ofMillis(retryMs), driftBound);
