@@ -1,0 +1,6 @@
+CREATE TABLE IF NOT EXISTS reading (
+    token BIGINT NOT NULL,
+    written_by VARCHAR(128) NOT NULL,
+    written_at TIMESTAMP NOT NULL,
+    celsius DOUBLE PRECISION NOT NULL
+);
