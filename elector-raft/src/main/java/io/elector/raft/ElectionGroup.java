@@ -156,6 +156,26 @@ final class ElectionGroup {
 
     // ---- timer ----
 
+    /** The earliest moment this group needs {@link #tick} (heartbeats are the node's business). */
+    long nextDue(long now) {
+        long next = now + 4 * node.timing.maxElectionNanos();
+        if (role == Role.LEADER) {
+            next = earlier(next, handingOff ? handoffAt : majoritySend + node.timing.minElectionNanos() + 1);
+            return next;
+        }
+        if (leaderId != 0) {
+            next = earlier(next, lastContact + node.timing.maxElectionNanos() + 1);
+        }
+        if (candidacy != null) {
+            next = earlier(next, quiet ? quietUntil : electionDue);
+        }
+        return next;
+    }
+
+    private static long earlier(long a, long b) {
+        return b - a < 0 ? b : a;
+    }
+
     void tick(long now) {
         if (role == Role.LEADER) {
             tickLeader(now);
@@ -472,7 +492,14 @@ final class ElectionGroup {
     }
 
     private void publish() {
-        LeaderInfo info = leaderId == 0 || leaderCandidate == null
+        boolean known = leaderId != 0 && leaderCandidate != null;
+        if (known
+                && published != null
+                && published.fencingToken() == term
+                && published.candidateId().equals(leaderCandidate)) {
+            return; // the common case, every heartbeat: nothing changed, allocate nothing
+        }
+        LeaderInfo info = !known
                 ? null
                 : new LeaderInfo(name, leaderCandidate, term, leaderMetadata, Instant.ofEpochMilli(leaderSinceMillis));
         if (sameLeadership(info, published)) {

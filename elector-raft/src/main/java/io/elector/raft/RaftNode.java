@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * One Raft node: every election of the cluster on this process, one event loop.
  *
  * <p><b>Threads.</b> Transport threads hand frames to {@link #onFrame}, which answers observer
- * queries from an immutable snapshot and enqueues everything else on the {@link Lane}. Timers
- * (one tick every heartbeat/5) and calls from the core are enqueued the same way. Only lane tasks
+ * queries from an immutable snapshot and enqueues everything else on the {@link Lane}. The timer
+ * (armed for the earliest due moment, see {@link #arm}) and calls from the core are enqueued the
+ * same way. Only lane tasks
  * touch {@link ElectionGroup}s. After every task, {@link #flush} makes changed terms and votes
  * durable and only then sends the messages the task produced: no reply ever depends on state that
  * a crash could forget.
@@ -71,6 +72,8 @@ final class RaftNode {
     private long lastHeartbeat;
     private long lastQuery;
     private Cancellable tickTimer;
+    private boolean wakeArmed;
+    private long wakeAt;
     private boolean stopped;
     private boolean flushQueued;
 
@@ -104,7 +107,8 @@ final class RaftNode {
         this.priorities = Map.copyOf(priorities);
         this.random = new SplittableRandom(seed);
         this.lane = new Lane(runtime.loopExecutor(), "raft node " + selfId);
-        this.tickNanos = Math.max(1, timing.heartbeatNanos() / 5);
+        // The finest timer granularity: no two wake-ups closer than this.
+        this.tickNanos = Math.max(1, Math.min(1_000_000, timing.heartbeatNanos() / 10));
         this.queryNanos = 2 * timing.heartbeatNanos();
         this.loaded = store == null ? Map.of() : new HashMap<>(store.load());
     }
@@ -115,7 +119,7 @@ final class RaftNode {
             long now = now();
             lastHeartbeat = now;
             lastQuery = now - queryNanos;
-            scheduleTick();
+            arm();
         });
     }
 
@@ -265,13 +269,47 @@ final class RaftNode {
 
     // ---- timer ----
 
-    private void scheduleTick() {
-        if (!stopped) {
-            tickTimer = runtime.schedule(() -> lane.execute(this::tick), tickNanos);
+    /**
+     * Arms the timer for the earliest moment anything is due (a heartbeat, an election timeout, a
+     * check-quorum, a hand-off), so an idle node wakes a few times a second rather than on a fixed
+     * tick. Called after every step; re-arms only when something became due earlier.
+     */
+    private void arm() {
+        if (stopped || halted) {
+            return;
         }
+        long now = now();
+        long next = now + 4 * timing.maxElectionNanos();
+        boolean leading = false;
+        for (ElectionGroup g : groups.values()) {
+            leading |= g.leading();
+            long due = g.nextDue(now);
+            if (due - next < 0) {
+                next = due;
+            }
+        }
+        if (leading && lastHeartbeat + timing.heartbeatNanos() - next < 0) {
+            next = lastHeartbeat + timing.heartbeatNanos();
+        }
+        if (selfId == 0 && !observers.isEmpty() && lastQuery + queryNanos - next < 0) {
+            next = lastQuery + queryNanos;
+        }
+        if (next - now < tickNanos) {
+            next = now + tickNanos;
+        }
+        if (wakeArmed && wakeAt - next <= 0) {
+            return;
+        }
+        if (tickTimer != null) {
+            tickTimer.cancel();
+        }
+        wakeArmed = true;
+        wakeAt = next;
+        tickTimer = runtime.schedule(() -> lane.execute(this::tick), next - now);
     }
 
     private void tick() {
+        wakeArmed = false;
         if (stopped || halted) {
             return;
         }
@@ -291,7 +329,6 @@ final class RaftNode {
             tickObserver(now);
         }
         requestFlush();
-        scheduleTick();
     }
 
     /**
@@ -305,6 +342,7 @@ final class RaftNode {
                 flushQueued = false;
                 if (!halted) {
                     flush();
+                    arm();
                 }
             });
         }
