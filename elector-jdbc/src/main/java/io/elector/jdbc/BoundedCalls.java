@@ -72,9 +72,8 @@ final class BoundedCalls implements AutoCloseable {
         try {
             return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            f.cancel(true);
-            abort(borrowed.get());
-            throw new LeaseStoreException(what + " gave no answer within " + timeout + " (connection aborted)");
+            abortIfStillRunning(f, borrowed);
+            throw new LeaseStoreException(what + " gave no answer within " + timeout);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw new LeaseStoreException(what + " failed: " + describe(cause), cause);
@@ -84,6 +83,28 @@ final class BoundedCalls implements AutoCloseable {
             abort(borrowed.get());
             throw new LeaseStoreException(what + " interrupted", e);
         }
+    }
+
+    /**
+     * The caller has given up; the work gets one more timeout to finish (a merely slow statement
+     * then keeps its connection, sparing the pool a reconnect storm on a loaded machine), after which
+     * its connection is aborted: a read blocked on a blackholed socket ends.
+     */
+    private void abortIfStillRunning(Future<?> f, AtomicReference<Connection> borrowed) {
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                    } catch (TimeoutException stillRunning) {
+                        abort(borrowed.get());
+                        f.cancel(true);
+                    } catch (InterruptedException | ExecutionException | RuntimeException done) {
+                        // Finished (or failed) on its own: nothing to abort.
+                    }
+                },
+                "elector-jdbc-watchdog");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**
