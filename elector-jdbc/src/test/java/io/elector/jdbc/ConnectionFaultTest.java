@@ -45,16 +45,16 @@ class ConnectionFaultTest {
     @MethodSource("databases")
     void leaderWhoseConnectionsAreResetStepsDownByItsDeadline(Stores.Named db) {
         List<Candidate> cs = start(db);
-        Candidate leader = harness.awaitLeader(election, cs, Duration.ofSeconds(10));
-        Leadership l = leader.election(election).leadership().orElseThrow();
+        Leaders.Led first = Leaders.await(election, cs, null, Duration.ofSeconds(10));
+        Candidate leader = first.candidate();
+        Leadership l = first.leadership();
         long cutAt = System.nanoTime();
         fixture.proxy(leader.backend()).cut();
-        Candidate next = harness.awaitNewLeader(election, cs, leader, Duration.ofSeconds(10));
+        Leaders.Led next = Leaders.await(election, cs, leader, Duration.ofSeconds(10));
         assertThat(l.isValid()).isFalse();
         // The old leadership ended by its deadline: at most one lease after the cut.
         assertThat(l.deadlineNanos() - cutAt).isLessThanOrEqualTo(JdbcFixture.LEASE.toNanos());
-        assertThat(next.election(election).leadership().orElseThrow().fencingToken())
-                .isGreaterThan(l.fencingToken());
+        assertThat(next.leadership().fencingToken()).isGreaterThan(l.fencingToken());
         fixture.proxy(leader.backend()).pass();
         // The healed candidate competes again as a follower; never two leaders (the checker judges).
         Candidate after = harness.awaitLeader(election, cs, Duration.ofSeconds(10));
@@ -65,8 +65,9 @@ class ConnectionFaultTest {
     @MethodSource("databases")
     void blipShorterThanTheLeaseDoesNotCostLeadership(Stores.Named db) throws Exception {
         List<Candidate> cs = start(db);
-        Candidate leader = harness.awaitLeader(election, cs, Duration.ofSeconds(10));
-        Leadership l = leader.election(election).leadership().orElseThrow();
+        Leaders.Led first = Leaders.await(election, cs, null, Duration.ofSeconds(10));
+        Candidate leader = first.candidate();
+        Leadership l = first.leadership();
         // Blackhole for a third of the lease: renewals fail, then succeed before the deadline.
         fixture.proxy(leader.backend()).blackhole();
         Thread.sleep(JdbcFixture.LEASE.toMillis() / 3);

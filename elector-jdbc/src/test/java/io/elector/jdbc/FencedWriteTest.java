@@ -162,13 +162,15 @@ class FencedWriteTest {
             String election = "fenced-" + suffix;
             List<Candidate> cs = harness.startCandidates(2);
             harness.join(election, cs);
-            Candidate first = harness.awaitLeader(election, cs, Duration.ofSeconds(10));
-            Leadership old = first.election(election).leadership().orElseThrow();
+            Leaders.Led led = Leaders.await(election, cs, null, Duration.ofSeconds(10));
+            Candidate first = led.candidate();
+            Leadership old = led.leadership();
             write(ds, r, old.fencingToken(), "by-" + first.id());
             // The leader is "paused": it can no longer reach the lease table; another takes over.
             fixture.cutOff(first.backend());
-            Candidate second = harness.awaitNewLeader(election, cs, first, Duration.ofSeconds(10));
-            Leadership now = second.election(election).leadership().orElseThrow();
+            Leaders.Led next = Leaders.await(election, cs, first, Duration.ofSeconds(10));
+            Candidate second = next.candidate();
+            Leadership now = next.leadership();
             assertThat(now.fencingToken()).isGreaterThan(old.fencingToken());
             write(ds, r, now.fencingToken(), "by-" + second.id());
             // The ex-leader wakes up and writes with the token it still holds.

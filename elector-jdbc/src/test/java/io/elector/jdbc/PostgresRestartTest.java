@@ -43,8 +43,8 @@ class PostgresRestartTest {
         try {
             List<Candidate> cs = harness.startCandidates(3);
             harness.join(election, cs);
-            Candidate leader = harness.awaitLeader(election, cs, Duration.ofSeconds(10));
-            Leadership before = leader.election(election).leadership().orElseThrow();
+            Leadership before =
+                    Leaders.await(election, cs, null, Duration.ofSeconds(10)).leadership();
             Path log = Files.createTempFile("pg-restart", ".log");
             Process p = new ProcessBuilder(restartCommand())
                     .redirectErrorStream(true)
@@ -58,8 +58,8 @@ class PostgresRestartTest {
             assertThat(p.exitValue())
                     .as("restart exit code; output: " + Files.readString(log))
                     .isZero();
-            Candidate after = harness.awaitLeader(election, cs, Duration.ofSeconds(60));
-            Leadership now = after.election(election).leadership().orElseThrow();
+            Leadership now =
+                    Leaders.await(election, cs, null, Duration.ofSeconds(60)).leadership();
             assertThat(now.fencingToken()).isGreaterThanOrEqualTo(before.fencingToken());
             // Leadership holds on over a few renewals after the restart.
             Thread.sleep(JdbcFixture.LEASE.toMillis() * 2);
