@@ -19,6 +19,14 @@ public final class BackendOption {
             defaultValue = "${env:ELECTOR_ELECTION}")
     String election;
 
+    /** Options given in code rather than on the command line. */
+    public static BackendOption of(String backend, String election) {
+        BackendOption o = new BackendOption();
+        o.backend = backend;
+        o.election = election;
+        return o;
+    }
+
     /** The backend URI, or a usage error naming the option. */
     public String backend() {
         if (backend == null || backend.isBlank()) {

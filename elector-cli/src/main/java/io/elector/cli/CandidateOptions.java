@@ -41,6 +41,16 @@ public final class CandidateOptions {
             description = "Address the HTTP endpoint binds to (default: ${DEFAULT-VALUE}).")
     String httpBind;
 
+    /** Options given in code: a candidate id, the default lease and an HTTP port (null: none). */
+    public static CandidateOptions of(String candidate, Integer httpPort) {
+        CandidateOptions o = new CandidateOptions();
+        o.candidate = candidate;
+        o.lease = Duration.ofSeconds(5);
+        o.httpPort = httpPort;
+        o.httpBind = "127.0.0.1";
+        return o;
+    }
+
     /** The lease given with {@code --lease}. */
     public Duration lease() {
         return lease;

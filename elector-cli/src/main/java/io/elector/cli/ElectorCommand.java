@@ -20,7 +20,10 @@ import picocli.CommandLine.ScopeType;
             ResignCommand.class,
             VerifyCommand.class,
             BenchCommand.class,
-            VerifyWorkerCommand.class
+            VerifyWorkerCommand.class,
+            NodeCommand.class,
+            io.elector.cli.demo.DemoCommand.class,
+            io.elector.cli.demo.DemoNodeCommand.class
         },
         footer = {
             "",
