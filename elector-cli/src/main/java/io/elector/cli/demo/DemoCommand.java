@@ -62,7 +62,7 @@ public final class DemoCommand implements Callable<Integer> {
             names = "--duration",
             converter = DurationConverter.class,
             defaultValue = "25s",
-            description = "How long the demo runs (default: ${DEFAULT-VALUE}).")
+            description = "How long the demo runs after the first leader is elected (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
     @Option(
@@ -161,7 +161,8 @@ public final class DemoCommand implements Callable<Integer> {
                             : "OpenWeatherMap, " + city));
             out.println("  database: " + (h2 != null ? "embedded H2 server, " : "")
                     + io.elector.cli.backend.BackendUri.redact(url));
-            out.println("  plan:     run " + duration.toSeconds() + " s; SIGKILL the leader " + killEvery.toSeconds()
+            out.println("  plan:     run " + duration.toSeconds() + " s from the first election; SIGKILL the leader "
+                    + killEvery.toSeconds()
                     + " s after the first election and after each failover; restart it as a follower "
                     + Cluster.RESTART_AFTER.toSeconds() + " s later");
             if (http) {
