@@ -252,6 +252,7 @@ final class Cluster {
                 note("no new leader after the kill of " + pending.killedNode() + " before the end of the demo");
             }
         } finally {
+            report.stopped();
             stopAll();
         }
         events.drainTo(new ArrayList<>()); // lines after the end are not part of the run

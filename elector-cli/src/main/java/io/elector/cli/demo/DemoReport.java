@@ -39,7 +39,11 @@ final class DemoReport {
     private final Map<Long, Integer> writes = new HashMap<>();
     private final List<Cluster.Event> reads = new ArrayList<>();
     private final List<Failover> failovers = new ArrayList<>();
+    /** A row written less than this before the nodes stopped may not have been read yet. */
+    static final long READ_SLACK_MS = 3_000;
+
     private int refused;
+    private long stoppedAtMillis = Long.MAX_VALUE;
     private boolean ok;
 
     DemoReport(Path work) {
@@ -54,6 +58,10 @@ final class DemoReport {
             case "refused" -> refused++;
             default -> {}
         }
+    }
+
+    void stopped() {
+        stoppedAtMillis = System.currentTimeMillis();
     }
 
     void failover(Failover f) {

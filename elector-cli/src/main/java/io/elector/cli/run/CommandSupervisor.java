@@ -53,6 +53,7 @@ public final class CommandSupervisor implements AutoCloseable {
     private long runningToken;
     private boolean shuttingDown;
     private int runs;
+    private volatile String configurationError;
 
     public CommandSupervisor(
             Election election,
@@ -97,6 +98,11 @@ public final class CommandSupervisor implements AutoCloseable {
         return finished;
     }
 
+    /** Why {@link #finished()} completed with exit code 2, if it did. */
+    public java.util.Optional<String> configurationError() {
+        return java.util.Optional.ofNullable(configurationError);
+    }
+
     /** Number of times the command was started. */
     public int runs() {
         return CompletableFuture.supplyAsync(() -> runs, lane).join();
@@ -112,9 +118,15 @@ public final class CommandSupervisor implements AutoCloseable {
 
     private void startCommand(Leadership l) {
         Duration termIn = termIn(l);
-        if (termIn.isNegative() || termIn.isZero()) {
-            log.event("not starting the command: the lease has less than grace + margin left");
+        if (termIn.compareTo(RunCommand.MIN_SLACK) < 0) {
+            // The backend's leadership lease is too short to stop the command gracefully by its
+            // deadline (Raft's lease is its election timeout). A configuration error, not a loss.
+            configurationError = "the leadership lease (" + l.remaining().toMillis() + " ms left at election) is too"
+                    + " short for --grace " + grace.toMillis() + "ms + --margin " + margin.toMillis() + "ms + "
+                    + RunCommand.MIN_SLACK.toMillis() + "ms; lower --grace or raise the lease (raft: e.g."
+                    + " ?election-timeout=2s-4s&heartbeat=200ms, others: --lease)";
             resign();
+            finish(io.elector.cli.Main.USAGE);
             return;
         }
         Map<String, String> env = new LinkedHashMap<>();

@@ -125,7 +125,11 @@ public final class RunCommand implements Callable<Integer> {
                 log.event("not elected within " + acquireTimeout.toMillis() + " ms; giving up");
                 return NOT_ELECTED;
             }
-            return supervisor.finished().get();
+            int status = supervisor.finished().get();
+            if (supervisor.configurationError().isPresent()) {
+                throw new UsageException(supervisor.configurationError().get());
+            }
+            return status;
         } catch (ExecutionException e) {
             throw e;
         } finally {
