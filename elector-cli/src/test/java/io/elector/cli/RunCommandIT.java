@@ -219,7 +219,17 @@ class RunCommandIT {
                         new String[] {"run", "-b", "memory:", "-e", "a", "--on-exit", "x", "--", "true"},
                         "--on-exit must be exit, resign or rerun"),
                 Arguments.of("unknown option", new String[] {"status", "--bogus"}, "Unknown option: '--bogus'"),
-                Arguments.of("no subcommand", new String[] {}, "missing subcommand"));
+                Arguments.of("no subcommand", new String[] {}, "missing subcommand"),
+                Arguments.of(
+                        "unreachable database",
+                        new String[] {
+                            "run", "-b", "postgresql://127.0.0.1:1/test?user=postgres", "-e", "a", "--", "true"
+                        },
+                        "cannot reach the database at postgresql://127.0.0.1:1/test"),
+                Arguments.of(
+                        "raft without secret",
+                        new String[] {"status", "-b", "raft://127.0.0.1:1,127.0.0.1:2,127.0.0.1:3", "-e", "a"},
+                        "secret is required"));
     }
 
     @ParameterizedTest(name = "{0}")
