@@ -80,7 +80,8 @@ public final class Main {
         setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         setIfAbsent("org.slf4j.simpleLogger.showThreadName", verbose ? "true" : "false");
         setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
-        setIfAbsent("org.slf4j.simpleLogger.log.com.zaxxer.hikari", verbose ? "info" : "warn");
+        // Hikari warns about its own pool shutdown when the database was never reachable: noise for a CLI.
+        setIfAbsent("org.slf4j.simpleLogger.log.com.zaxxer.hikari", verbose ? "info" : "error");
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -175,6 +175,59 @@ class RunCommandIT {
     }
 
     @Test
+    void httpEndpointServesHealthLeaderAndPrometheusMetrics() throws Exception {
+        try (ElectorProcess p = ElectorProcess.start(
+                dir,
+                "run",
+                "run",
+                "-b",
+                "memory:",
+                "-e",
+                "job",
+                "--candidate",
+                "node-m",
+                "--http",
+                "0",
+                "--",
+                "sh",
+                "-c",
+                "while true; do sleep 0.05; done")) {
+            p.awaitStderr("started command", START);
+            String url = p.stderr()
+                    .lines()
+                    .filter(l -> l.contains("status page at "))
+                    .findFirst()
+                    .orElseThrow()
+                    .replaceAll(".*status page at (\\S+)/$", "$1");
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+                try {
+                    return http.send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + path))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            assertThat(get.apply("/health").statusCode()).isEqualTo(200);
+            assertThat(get.apply("/health").body()).contains("\"status\":\"UP\"", "\"leader\":true");
+            assertThat(get.apply("/leader").body())
+                    .contains("\"candidate\":\"node-m\"", "\"isLeader\":true", "\"token\":1");
+            // The renew timer fills after the first renewal (every lease/5 = 1 s).
+            await().atMost(START)
+                    .until(() -> get.apply("/metrics").body().contains("elector_renew_latency_seconds_count"));
+            assertThat(get.apply("/metrics").body())
+                    .contains("elector_is_leader{candidate=\"node-m\",election=\"job\"} 1.0")
+                    .contains("elector_elections_won_total{candidate=\"node-m\",election=\"job\"} 1.0")
+                    .contains("elector_lease_remaining_seconds{")
+                    .contains("elector_renew_latency_seconds_count{backend=\"memory\"}");
+            assertThat(get.apply("/").body()).contains("<title>Elector status</title>");
+        }
+    }
+
+    @Test
     void statusSaysNobodyLeadsWithExitCodeOne() throws Exception {
         try (ElectorProcess p = ElectorProcess.start(
                 dir, "status", "status", "-b", "memory:", "-e", "x", "--timeout", "500ms", "--json")) {
