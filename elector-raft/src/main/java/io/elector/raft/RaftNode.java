@@ -32,16 +32,18 @@ import org.slf4j.LoggerFactory;
  * queries from an immutable snapshot and enqueues everything else on the {@link Lane}. The timer
  * (armed for the earliest due moment, see {@link #arm}) and calls from the core are enqueued the
  * same way. Only lane tasks
- * touch {@link ElectionGroup}s. After every task, {@link #flush} makes changed terms and votes
- * durable and only then sends the messages the task produced: no reply ever depends on state that
- * a crash could forget.
+ * touch {@link ElectionGroup}s. After every step {@link #flush} sends the messages it produced,
+ * except those about an election whose term or vote changed: they wait until a save (file write
+ * and fsync, one at a time on the io executor, batching every election changed meanwhile) has made
+ * the change durable. No reply ever depends on state that a crash could forget, and no heartbeat
+ * waits behind another election's fsync.
  *
  * <p><b>Time.</b> Everything reads the injected runtime's monotonic clock; heartbeats of all
  * elections this node leads go out together, one frame per peer per heartbeat.
  *
  * <p><b>Failure.</b> Lost, late, duplicated or reordered messages are normal inputs. A state
- * directory that cannot be written drops the outgoing messages of that step (the node cannot vote
- * or lead safely without it) and is retried on the next step.
+ * directory that cannot be written drops the messages that depended on the save (the node cannot
+ * vote or lead safely without it) and the save is retried.
  */
 final class RaftNode {
     private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
@@ -66,7 +68,10 @@ final class RaftNode {
     private final Map<String, ElectionGroup> groups = new HashMap<>();
     private final Map<String, StateStore.Durable> loaded;
     private final Map<String, ElectionGroup> dirty = new LinkedHashMap<>();
-    private final Map<Integer, List<Message>> outbox = new LinkedHashMap<>();
+    private final List<Outgoing> outbox = new ArrayList<>();
+    private final java.util.ArrayDeque<Outgoing> held = new java.util.ArrayDeque<>();
+    private final Set<String> saving = new java.util.HashSet<>();
+    private boolean saveRunning;
     private final Map<String, Map<Integer, Received>> reports = new HashMap<>();
     private final Map<String, LeaderInfo> observedByQuery = new HashMap<>();
     private long lastHeartbeat;
@@ -85,6 +90,8 @@ final class RaftNode {
     private volatile boolean halted;
 
     private record Received(Message.LeaderReport report, long at) {}
+
+    private record Outgoing(int to, Message message) {}
 
     RaftNode(
             int selfId,
@@ -157,7 +164,7 @@ final class RaftNode {
     }
 
     void send(int to, Message m) {
-        outbox.computeIfAbsent(to, k -> new ArrayList<>()).add(m);
+        outbox.add(new Outgoing(to, m));
     }
 
     void broadcast(Message m) {
@@ -348,29 +355,102 @@ final class RaftNode {
         }
     }
 
-    /** Saves changed terms and votes, then sends what the steps since the last flush produced. */
+    /**
+     * Sends what the steps since the last flush produced. A message about an election with a change
+     * not yet durable (unsaved, or being saved) is held until the save completes; the others go out
+     * at once, so heartbeats and acks never wait behind another election's fsync. Saves run one at
+     * a time on the runtime's io executor and report back on the loop.
+     */
     private void flush() {
-        if (!dirty.isEmpty()) {
-            Map<String, StateStore.Durable> changed = new LinkedHashMap<>();
-            for (ElectionGroup g : dirty.values()) {
-                changed.put(g.name, new StateStore.Durable(g.term(), g.votedFor()));
-            }
-            try {
-                store.save(changed);
-                dirty.clear();
-            } catch (RuntimeException e) {
-                log.error("raft node {}: cannot save terms and votes; dropping this step's messages", selfId, e);
-                outbox.clear();
-                return;
+        for (Outgoing o : outbox) {
+            // A held message of an election implies that election is unsaved or saving, so this
+            // keeps per-election order.
+            if (!dirty.containsKey(o.message().election())
+                    && !saving.contains(o.message().election())) {
+                enqueueSend(o);
+            } else {
+                held.add(o);
             }
         }
-        for (Map.Entry<Integer, List<Message>> e : outbox.entrySet()) {
+        outbox.clear();
+        sendQueued();
+        startSave();
+    }
+
+    private final Map<Integer, List<Message>> sendBuffer = new LinkedHashMap<>();
+
+    private void enqueueSend(Outgoing o) {
+        sendBuffer.computeIfAbsent(o.to(), k -> new ArrayList<>()).add(o.message());
+    }
+
+    private void sendQueued() {
+        for (Map.Entry<Integer, List<Message>> e : sendBuffer.entrySet()) {
             List<Message> all = e.getValue();
             for (int i = 0; i < all.size(); i += MESSAGES_PER_FRAME) {
                 transport.send(e.getKey(), all.subList(i, Math.min(all.size(), i + MESSAGES_PER_FRAME)));
             }
         }
-        outbox.clear();
+        sendBuffer.clear();
+    }
+
+    private void startSave() {
+        if (saveRunning || dirty.isEmpty()) {
+            return;
+        }
+        Map<String, StateStore.Durable> changed = new LinkedHashMap<>();
+        for (ElectionGroup g : dirty.values()) {
+            changed.put(g.name, new StateStore.Durable(g.term(), g.votedFor()));
+        }
+        dirty.clear();
+        saving.addAll(changed.keySet());
+        saveRunning = true;
+        runtime.ioExecutor().execute(() -> {
+            RuntimeException failure = null;
+            try {
+                if (!halted) {
+                    store.save(changed);
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            RuntimeException f = failure;
+            lane.execute(() -> onSaved(changed, f));
+        });
+    }
+
+    /** On the loop: a save finished; release the messages it was holding back. */
+    private void onSaved(Map<String, StateStore.Durable> saved, RuntimeException failure) {
+        saveRunning = false;
+        saving.removeAll(saved.keySet());
+        if (halted) {
+            return;
+        }
+        if (failure != null) {
+            log.error(
+                    "raft node {}: cannot save terms and votes; dropping the messages that depend on them",
+                    selfId,
+                    failure);
+            held.removeIf(o -> saved.containsKey(o.message().election()));
+            for (String election : saved.keySet()) {
+                ElectionGroup g = groups.get(election);
+                if (g != null) {
+                    dirty.put(election, g);
+                }
+            }
+        }
+        // Release every held message whose election is now durable.
+        java.util.Iterator<Outgoing> it = held.iterator();
+        while (it.hasNext()) {
+            Outgoing o = it.next();
+            String election = o.message().election();
+            if (!dirty.containsKey(election) && !saving.contains(election)) {
+                enqueueSend(o);
+                it.remove();
+            }
+        }
+        sendQueued();
+        startSave();
+        arm();
     }
 
     // ---- observers that are not voting members ----
@@ -556,7 +636,26 @@ final class RaftNode {
                 g.leave(now);
             }
         }
-        flush();
+        // Closing: save what is left synchronously (bounded by the disk), then send everything.
+        Map<String, StateStore.Durable> changed = new LinkedHashMap<>();
+        for (ElectionGroup g : dirty.values()) {
+            changed.put(g.name, new StateStore.Durable(g.term(), g.votedFor()));
+        }
+        boolean saved = true;
+        try {
+            store.save(changed);
+            dirty.clear();
+        } catch (RuntimeException e) {
+            log.error("raft node {}: cannot save terms and votes while closing", selfId, e);
+            saved = false;
+        }
+        if (saved && !saveRunning) {
+            held.forEach(this::enqueueSend);
+            outbox.forEach(this::enqueueSend);
+            sendQueued();
+        }
+        held.clear();
+        outbox.clear();
         stopped = true;
         if (tickTimer != null) {
             tickTimer.cancel();

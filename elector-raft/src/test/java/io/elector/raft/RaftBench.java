@@ -130,8 +130,8 @@ public final class RaftBench {
                     final int dead = leader;
                     long t0 = System.nanoTime();
                     c.kill9(leader);
-                    ProcessCluster.Event next =
-                            c.await(mark, e -> e.kind().equals("ELECTED") && e.node() != dead, 10_000);
+                    ProcessCluster.Event next = c.await(
+                            mark, e -> e.kind().equals("ELECTED") && e.node() != dead && e.nanos() - t0 > 0, 10_000);
                     if (next == null) {
                         failed++;
                     } else {
@@ -154,8 +154,8 @@ public final class RaftBench {
                     final int old = leader;
                     long t0 = System.nanoTime();
                     c.command(leader, "RESIGN e0");
-                    ProcessCluster.Event next =
-                            c.await(mark, e -> e.kind().equals("ELECTED") && e.node() != old, 10_000);
+                    ProcessCluster.Event next = c.await(
+                            mark, e -> e.kind().equals("ELECTED") && e.node() != old && e.nanos() - t0 > 0, 10_000);
                     if (next == null) {
                         failed++;
                     } else {
