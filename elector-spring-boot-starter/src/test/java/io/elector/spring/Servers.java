@@ -21,6 +21,34 @@ final class Servers {
 
     private Servers() {}
 
+    /** The Redis backend URI, after checking that something listens on its loopback port. */
+    static String redis() {
+        String raw = System.getenv("ELECTOR_REDIS_URL");
+        String uri = raw == null || raw.isBlank() ? "redis://127.0.0.1:6379" : raw;
+        URI u = URI.create(uri);
+        String problem = null;
+        try {
+            if (!InetAddress.getByName(u.getHost()).isLoopbackAddress()) {
+                problem = "tests only send traffic to loopback addresses";
+            } else {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(u.getHost(), u.getPort() > 0 ? u.getPort() : 6379), 1000);
+                }
+            }
+        } catch (java.io.IOException e) {
+            problem = "nothing listens on " + u.getHost() + ":" + u.getPort();
+        }
+        if (problem != null) {
+            String msg = "Redis " + JdbcUri.redact(uri) + " not usable (" + problem
+                    + "); set ELECTOR_REDIS_URL to a reachable server";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new AssertionError(msg + " (CI=true: failing instead of skipping)");
+            }
+            assumeTrue(false, msg + "; skipping");
+        }
+        return uri;
+    }
+
     /** The PostgreSQL backend URI, after checking the server answers on loopback. */
     static String postgres() {
         String raw = System.getenv("ELECTOR_PG_URL");

@@ -11,7 +11,7 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Finds the provider for a backend URI among those on the class path: {@code memory:} always; the
- * JDBC and Raft providers when elector-jdbc / elector-raft are present (detected by their public
+ * JDBC, Raft and Redis providers when elector-jdbc / elector-raft / elector-redis are present (detected by their public
  * factory classes); any provider registered with {@link ServiceLoader}. A scheme whose module is
  * missing gets an error naming the module to add.
  */
@@ -49,6 +49,9 @@ public final class BackendResolver {
         }
         if (ClassUtils.isPresent("io.elector.raft.RaftBackend", loader)) {
             providers.add(new RaftBackendProvider());
+        }
+        if (ClassUtils.isPresent("io.elector.redis.RedisBackend", loader)) {
+            providers.add(new RedisBackendProvider());
         }
         ServiceLoader.load(BackendProvider.class, loader).forEach(providers::add);
         return of(providers);
