@@ -21,6 +21,7 @@ public final class Candidate {
     private final Elector elector;
     private final Map<String, Election> elections = new HashMap<>();
     private final List<String> events = new ArrayList<>();
+    private final Map<String, Leadership> seen = new java.util.concurrent.ConcurrentHashMap<>();
     private boolean crashed;
 
     Candidate(String id, Backend backend, Elector elector) {
@@ -78,6 +79,22 @@ public final class Candidate {
         synchronized (events) {
             return List.copyOf(events);
         }
+    }
+
+    /**
+     * The leadership the harness saw this candidate hold when it last waited for a leader of {@code
+     * name}: captured in the same poll that found it, so it is there even if it expired since.
+     */
+    public Leadership seenLeadership(String name) {
+        Leadership l = seen.get(name);
+        if (l == null) {
+            throw new IllegalStateException(id + " was not seen leading " + name);
+        }
+        return l;
+    }
+
+    void saw(String name, Leadership l) {
+        seen.put(name, l);
     }
 
     boolean crashed() {

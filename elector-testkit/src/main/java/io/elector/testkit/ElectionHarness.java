@@ -96,19 +96,37 @@ public final class ElectionHarness implements AutoCloseable {
         return out;
     }
 
-    /** Waits until exactly one of {@code among} leads {@code name}, and returns it. */
+    /**
+     * Waits until exactly one of {@code among} leads {@code name}, and returns it. The leadership seen
+     * in that poll is kept: {@link Candidate#seenLeadership(String)}.
+     */
     public Candidate awaitLeader(String name, List<Candidate> among, Duration timeout) {
         AtomicReference<Candidate> found = new AtomicReference<>();
         await("a single leader of " + name + " among " + among)
                 .atMost(timeout)
                 .pollInterval(Duration.ofMillis(5))
                 .until(() -> {
-                    List<Candidate> l = leaders(name, among);
-                    if (l.size() == 1) {
-                        found.set(l.get(0));
-                        return true;
+                    Candidate only = null;
+                    io.elector.api.Leadership held = null;
+                    for (Candidate c : among) {
+                        if (c.crashed()) {
+                            continue;
+                        }
+                        Optional<io.elector.api.Leadership> l = c.election(name).leadership();
+                        if (l.isPresent()) {
+                            if (only != null) {
+                                return false;
+                            }
+                            only = c;
+                            held = l.get();
+                        }
                     }
-                    return false;
+                    if (only == null) {
+                        return false;
+                    }
+                    only.saw(name, held);
+                    found.set(only);
+                    return true;
                 });
         return found.get();
     }
