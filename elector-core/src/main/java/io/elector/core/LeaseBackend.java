@@ -9,9 +9,15 @@ import io.elector.spi.ObserveRequest;
 import io.elector.spi.ObserverEvents;
 import io.elector.spi.ObserverSession;
 import io.elector.time.ElectorRuntime;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Turns a {@link LeaseStore} into a {@link Backend}: the lease engine owns timers, batching,
@@ -63,13 +69,32 @@ public final class LeaseBackend implements Backend {
         return engine(request.runtime()).observe(request, events);
     }
 
+    /**
+     * Closes the engines, waits (at most two seconds: a release the store does not answer in that
+     * time expires by itself) for releases already under way, then closes the store.
+     */
     @Override
     public void close() {
+        List<CompletableFuture<Void>> drained = new ArrayList<>();
+        boolean mayWait = true;
         synchronized (this) {
-            for (LeaseEngine e : engines.values()) {
-                e.close();
+            for (Map.Entry<ElectorRuntime, LeaseEngine> e : engines.entrySet()) {
+                drained.add(e.getValue().close());
+                mayWait &= e.getKey().allowsBlockingWaits();
             }
             engines.clear();
+        }
+        if (!mayWait) {
+            store.close();
+            return;
+        }
+        try {
+            CompletableFuture.allOf(drained.toArray(new CompletableFuture<?>[0]))
+                    .get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Bounded on purpose; leases left behind expire by the store's clock.
         }
         store.close();
     }

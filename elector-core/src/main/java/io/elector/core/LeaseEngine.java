@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,8 @@ final class LeaseEngine {
     private boolean closed;
     private boolean failing;
     private AutoCloseable releaseSubscription;
+    private final java.util.Set<CompletableFuture<Void>> pendingReleases =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     LeaseEngine(LeaseStore store, ElectorRuntime runtime, SplittableRandom random) {
         this.store = store;
@@ -165,7 +168,15 @@ final class LeaseEngine {
         return w;
     }
 
-    void close() {
+    /**
+     * Stops the engine once every release already asked for (by a resign or a close just before)
+     * has reached the store, so that closing a process hands its leases over at once instead of
+     * leaving them to expire.
+     *
+     * @return completes when the pending releases are done
+     */
+    CompletableFuture<Void> close() {
+        CompletableFuture<Void> drained = new CompletableFuture<>();
         loop.execute(() -> {
             closed = true;
             if (timer != null) {
@@ -178,7 +189,10 @@ final class LeaseEngine {
                     log.debug("closing release subscription failed", e);
                 }
             }
+            CompletableFuture.allOf(pendingReleases.toArray(new CompletableFuture<?>[0]))
+                    .whenComplete((v, e) -> drained.complete(null));
         });
+        return drained;
     }
 
     // ---- loop ----
@@ -189,7 +203,13 @@ final class LeaseEngine {
 
     private void subscribeOnce() {
         if (releaseSubscription == null) {
-            releaseSubscription = store.onReleased(election -> loop.execute(() -> onReleaseNotice(election)));
+            try {
+                releaseSubscription = store.onReleased(election -> loop.execute(() -> onReleaseNotice(election)));
+            } catch (RuntimeException e) {
+                // Release notices only make handover faster; polling still works without them.
+                releaseSubscription = () -> {};
+                log.warn("{} store: release notices unavailable, polling only: {}", store.kind(), e.toString());
+            }
         }
     }
 
@@ -507,6 +527,9 @@ final class LeaseEngine {
     }
 
     private void release(HeldLease lease) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        pendingReleases.add(done);
+        done.whenComplete((v, e) -> pendingReleases.remove(done));
         runtime.ioExecutor().execute(() -> {
             try {
                 store.release(lease);
@@ -517,6 +540,8 @@ final class LeaseEngine {
                         lease.election(),
                         lease.token(),
                         e.toString());
+            } finally {
+                done.complete(null);
             }
         });
     }

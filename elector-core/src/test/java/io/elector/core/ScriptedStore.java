@@ -50,7 +50,9 @@ final class ScriptedStore implements LeaseStore {
     @Override
     public List<AcquireResult> tryAcquire(List<LeaseRequest> requests) throws LeaseStoreException {
         acquireCalls++;
-        acquireTimes.add(clock.nanos());
+        if (clock != null) {
+            acquireTimes.add(clock.nanos());
+        }
         call();
         return store.tryAcquire(requests);
     }
@@ -79,6 +81,9 @@ final class ScriptedStore implements LeaseStore {
         return store.onReleased(election);
     }
 
+    /** A closed store answers nothing, as a closed connection pool would. */
     @Override
-    public void close() {}
+    public void close() {
+        unreachable = true;
+    }
 }

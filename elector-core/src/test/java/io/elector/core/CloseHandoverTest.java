@@ -1,0 +1,44 @@
+package io.elector.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.elector.api.Election;
+import io.elector.api.ElectionSettings;
+import io.elector.memory.InMemoryLeaseStore;
+import io.elector.time.ElectorRuntime;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Closing a leading process hands its lease over at once: the release reaches the store before the
+ * store is closed, so the next leader does not wait out the lease (here 10 s).
+ */
+class CloseHandoverTest {
+    @Test
+    void closingTheLeadersElectorReleasesBeforeClosingTheStore() throws Exception {
+        ElectionSettings s = ElectionSettings.defaults().withLease(Duration.ofSeconds(10));
+        InMemoryLeaseStore shared = new InMemoryLeaseStore();
+        try (ElectorRuntime rt = ElectorRuntime.system()) {
+            Elector a = Elector.builder(LeaseBackend.of(new ScriptedStore(shared, null)))
+                    .candidateId("a")
+                    .settings(s)
+                    .runtime(ElectorRuntime.system())
+                    .build();
+            Election ea = a.join("e");
+            assertThat(ea.awaitLeadership(Duration.ofSeconds(10))).isPresent();
+            Elector b = Elector.builder(LeaseBackend.of(new ScriptedStore(shared, null)))
+                    .candidateId("b")
+                    .settings(s)
+                    .runtime(rt)
+                    .build();
+            Election eb = b.join("e");
+            long start = System.nanoTime();
+            a.close();
+            assertThat(eb.awaitLeadership(Duration.ofSeconds(5)))
+                    .as("b leads long before a's 10 s lease ends")
+                    .isPresent();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            b.close();
+        }
+    }
+}
