@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * Environment: {@code BENCH} (comma list, default all), {@code TRIALS} (default 30), {@code
- * IDLE_SECONDS} (default 10). Run: {@code ./mvnw -q -pl elector-raft -am test-compile exec:exec}.
+ * IDLE_SECONDS} (default 10), {@code RAFT_PARAMS} (extra URI parameters for the JVM nodes). Run: {@code ./mvnw -q -pl elector-raft -am test-compile exec:exec}.
  */
 public final class RaftBench {
     private RaftBench() {}
@@ -98,7 +98,7 @@ public final class RaftBench {
     }
 
     private static void failoverAndHandoff(int trials, boolean failover, boolean handoff) throws Exception {
-        try (ProcessCluster c = new ProcessCluster(3, 1, "")) {
+        try (ProcessCluster c = new ProcessCluster(3, 1, params())) {
             long spawn = System.nanoTime();
             for (int i = 1; i <= 3; i++) {
                 c.start(i);
@@ -179,7 +179,7 @@ public final class RaftBench {
     }
 
     private static void idle(int elections, int seconds) throws Exception {
-        try (ProcessCluster c = new ProcessCluster(3, elections, "")) {
+        try (ProcessCluster c = new ProcessCluster(3, elections, params())) {
             for (int i = 1; i <= 3; i++) {
                 c.start(i);
             }
@@ -194,7 +194,9 @@ public final class RaftBench {
                 }
                 Thread.sleep(10);
             }
-            Thread.sleep(3_000); // let JIT and connection set-up settle
+            // Let JIT compilation and connection set-up settle (C2 alone took ~15% of a core for
+            // the first ~20 s on a loaded machine); env IDLE_SETTLE_SECONDS, default 20.
+            Thread.sleep(1000L * Integer.parseInt(System.getenv().getOrDefault("IDLE_SETTLE_SECONDS", "20")));
             long[] before = new long[3];
             for (int i = 0; i < 3; i++) {
                 before[i] = cpuTicks(c.pid(i + 1));
@@ -211,9 +213,10 @@ public final class RaftBench {
                     .count();
             System.out.printf(
                     Locale.ROOT,
-                    "{\"bench\":\"idle\",\"backend\":\"raft\",\"nodes\":3,\"elections\":%d,\"window_s\":%.1f,"
+                    "{\"bench\":\"idle\",\"backend\":\"raft\",\"params\":\"%s\",\"nodes\":3,\"elections\":%d,\"window_s\":%.1f,"
                             + "\"cpu_percent\":%.2f,\"cpu_percent_per_node\":%s,\"leader_changes_in_window\":%d,"
                             + "\"load\":\"%s\"}%n",
+                    params(),
                     elections,
                     wall,
                     pct.stream().mapToDouble(Double::doubleValue).max().orElse(0),
@@ -221,6 +224,11 @@ public final class RaftBench {
                     changes,
                     load());
         }
+    }
+
+    /** Extra URI parameters for the JVM nodes, e.g. {@code &heartbeat=100ms} (env RAFT_PARAMS). */
+    private static String params() {
+        return System.getenv().getOrDefault("RAFT_PARAMS", "");
     }
 
     /** utime + stime of a process, in clock ticks (USER_HZ = 100 on Linux). */
