@@ -24,6 +24,7 @@ public final class ElectionHarness implements AutoCloseable {
     private final BackendFixture fixture;
     private final HistoryRecorder recorder = HistoryRecorder.inMemory("suite");
     private final List<Candidate> candidates = new ArrayList<>();
+    private final List<ElectorRuntime> runtimes = new ArrayList<>();
     private final ElectionSettings settings;
 
     public ElectionHarness(BackendFixture fixture) {
@@ -59,11 +60,13 @@ public final class ElectionHarness implements AutoCloseable {
         }
         Backend backend = fixture.newBackend();
         String id = "c" + (candidates.size() + 1);
+        ElectorRuntime runtime = ElectorRuntime.system();
+        runtimes.add(runtime);
         Elector elector = Elector.builder(backend)
                 .candidateId(id)
                 .metadata("address", "127.0.0.1:" + (9000 + candidates.size()))
                 .settings(settings)
-                .runtime(ElectorRuntime.system())
+                .runtime(runtime)
                 .closeBackendOnClose(true)
                 .build();
         Candidate c = new Candidate(id, backend, elector);
@@ -158,6 +161,7 @@ public final class ElectionHarness implements AutoCloseable {
         return candidates.stream().filter(c -> c.id().equals(id)).findFirst();
     }
 
+    /** Closes every candidate, then their runtimes, so that no thread outlives the test. */
     @Override
     public void close() {
         for (Candidate c : candidates) {
@@ -167,5 +171,6 @@ public final class ElectionHarness implements AutoCloseable {
                 org.slf4j.LoggerFactory.getLogger(ElectionHarness.class).warn("closing {} failed", c, e);
             }
         }
+        runtimes.forEach(ElectorRuntime::close);
     }
 }
