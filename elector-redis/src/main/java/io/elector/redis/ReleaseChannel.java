@@ -49,7 +49,8 @@ final class ReleaseChannel {
         synchronized (this) {
             if (!started && !closed) {
                 started = true;
-                connect();
+                // Off the caller's thread: Lettuce builds the connection object synchronously.
+                timers.execute(this::connect);
             }
         }
         return () -> listeners.remove(listener);
