@@ -1,0 +1,234 @@
+package io.elector.zookeeper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.elector.api.Leadership;
+import io.elector.api.Revocation;
+import io.elector.core.Elector;
+import io.elector.testkit.Candidate;
+import io.elector.testkit.ElectionHarness;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Faults beyond the suite, each on its own in-process server: a server restart during leadership,
+ * a session expiry of the leader, the no-herd property, and no orphan znodes after close. The
+ * history checker judges every run.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ZooKeeperFaultTest {
+    private TestingServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = ZkTestServer.start(250);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void serverRestartDuringLeadershipNeverYieldsTwoLeadersAndTokensKeepIncreasing() throws Exception {
+        ZkFixture fixture = new ZkFixture(server.getPort());
+        ElectionHarness harness = new ElectionHarness(fixture);
+        try {
+            List<Candidate> cs = harness.startCandidates(3);
+            harness.join("restart", cs);
+            Candidate leader = harness.awaitLeader("restart", cs, Duration.ofSeconds(10));
+            Leadership before = leader.election("restart").leadership().orElseThrow();
+            server.restart(); // same data directory: the znodes and zxids survive
+            // Wait until every candidate is back in the queue (a session may have expired meanwhile).
+            await().atMost(Duration.ofSeconds(20)).until(() -> znodes("restart", fixture) == 3);
+            Candidate after = harness.awaitLeader("restart", cs, Duration.ofSeconds(20));
+            long token = after.election("restart").leadership().orElseThrow().fencingToken();
+            if (after == leader && token == before.fencingToken()) {
+                // The session survived the restart: same leadership, still valid.
+                assertThat(before.isValid()).isTrue();
+            } else {
+                assertThat(token).isGreaterThan(before.fencingToken());
+            }
+            // Then a resign still hands over with a larger token.
+            after.election("restart").resign().toCompletableFuture().join();
+            Candidate next = harness.awaitNewLeader("restart", cs, after, Duration.ofSeconds(10));
+            assertThat(next.election("restart").leadership().orElseThrow().fencingToken())
+                    .isGreaterThan(token);
+        } finally {
+            harness.close();
+            fixture.close();
+        }
+        harness.checkHistory().assertNoViolations();
+    }
+
+    @Test
+    void serverDownLongerThanTheSessionStepsTheLeaderDownByItsDeadline() throws Exception {
+        ZkFixture fixture = new ZkFixture(server.getPort());
+        ElectionHarness harness = new ElectionHarness(fixture);
+        try {
+            List<Candidate> cs = harness.startCandidates(3);
+            harness.join("outage", cs);
+            Candidate leader = harness.awaitLeader("outage", cs, Duration.ofSeconds(10));
+            Leadership l = leader.election("outage").leadership().orElseThrow();
+            server.stop();
+            long stoppedAt = System.nanoTime();
+            Revocation r =
+                    l.lost().toCompletableFuture().get(harness.leaseWithSlack().toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(Duration.ofNanos(r.atMonotonicNanos() - stoppedAt))
+                    .as("SUSPENDED: the leader stops by its deadline (session timeout)")
+                    .isLessThanOrEqualTo(ZkFixture.SESSION.plusMillis(50));
+            Thread.sleep(ZkFixture.SESSION.toMillis() * 2);
+            server.restart();
+            Candidate next = harness.awaitLeader("outage", cs, Duration.ofSeconds(20));
+            assertThat(next.election("outage").leadership().orElseThrow().fencingToken())
+                    .isGreaterThan(l.fencingToken());
+        } finally {
+            harness.close();
+            fixture.close();
+        }
+        harness.checkHistory().assertNoViolations();
+    }
+
+    @Test
+    void sessionExpiryOfTheLeaderMakesItStepDownAndRejoinWithANewSession() throws Exception {
+        ZkFixture fixture = new ZkFixture(server.getPort());
+        ElectionHarness harness = new ElectionHarness(fixture);
+        try {
+            List<Candidate> cs = harness.startCandidates(3);
+            harness.join("expiry", cs);
+            Candidate leader = harness.awaitLeader("expiry", cs, Duration.ofSeconds(10));
+            Leadership l = leader.election("expiry").leadership().orElseThrow();
+            // Blackhole the leader for several session timeouts: the server expires its session.
+            fixture.proxy(leader.backend()).blackhole();
+            l.lost().toCompletableFuture().get(harness.leaseWithSlack().toMillis(), TimeUnit.MILLISECONDS);
+            Candidate next = harness.awaitNewLeader("expiry", cs, leader, Duration.ofSeconds(10));
+            long nextToken = next.election("expiry").leadership().orElseThrow().fencingToken();
+            assertThat(nextToken).isGreaterThan(l.fencingToken());
+            Thread.sleep(ZkFixture.SESSION.toMillis() * 3);
+            fixture.proxy(leader.backend()).open();
+            // The old leader re-joins with a new session and a new znode: it can lead again after a resign.
+            await().atMost(Duration.ofSeconds(15)).until(() -> znodes("expiry", fixture) == 3);
+            next.election("expiry").resign().toCompletableFuture().join();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> harness.leaders("expiry", cs).size() == 1
+                            && harness.leaders("expiry", cs).get(0) != next);
+        } finally {
+            harness.close();
+            fixture.close();
+        }
+        harness.checkHistory().assertNoViolations();
+    }
+
+    @Test
+    void aDepartureWakesOnlyTheNextCandidateNotTheHerd() throws Exception {
+        ZkFixture fixture = new ZkFixture(server.getPort());
+        List<ZooKeeperBackend> backends = new ArrayList<>();
+        List<Elector> electors = new ArrayList<>();
+        List<io.elector.api.Election> elections = new ArrayList<>();
+        try {
+            for (int b = 0; b < 5; b++) {
+                ZooKeeperBackend backend = (ZooKeeperBackend) fixture.newBackend();
+                backends.add(backend);
+                for (int i = 0; i < 10; i++) {
+                    Elector e = Elector.builder(backend)
+                            .candidateId("b" + b + "-c" + i)
+                            .settings(fixture.settings())
+                            .build();
+                    electors.add(e);
+                    elections.add(e.join("herd"));
+                }
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> znodes("herd", fixture) == 50);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> elections.stream()
+                                    .filter(io.elector.api.Election::isLeader)
+                                    .count()
+                            == 1);
+            io.elector.api.Election leader = elections.stream()
+                    .filter(io.elector.api.Election::isLeader)
+                    .findFirst()
+                    .orElseThrow();
+            Thread.sleep(300); // let the initial watches settle
+            long before = backends.stream()
+                    .mapToLong(ZooKeeperBackend::candidateWatchEvents)
+                    .sum();
+            leader.close(); // deletes the leader's znode
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> elections.stream()
+                                    .filter(io.elector.api.Election::isLeader)
+                                    .count()
+                            == 1);
+            Thread.sleep(500); // any herd would have fired by now
+            long events = backends.stream()
+                            .mapToLong(ZooKeeperBackend::candidateWatchEvents)
+                            .sum()
+                    - before;
+            // One predecessor watch (the successor's) plus the old leader's watch on its own znode.
+            assertThat(events)
+                    .as("watch events for one departure among 50 candidates")
+                    .isBetween(1L, 2L);
+
+            // A follower in the middle leaving wakes only its successor.
+            long before2 = backends.stream()
+                    .mapToLong(ZooKeeperBackend::candidateWatchEvents)
+                    .sum();
+            elections.get(25).close();
+            Thread.sleep(500);
+            long events2 = backends.stream()
+                            .mapToLong(ZooKeeperBackend::candidateWatchEvents)
+                            .sum()
+                    - before2;
+            assertThat(events2).as("watch events for a follower's departure").isEqualTo(1L);
+        } finally {
+            electors.forEach(Elector::close);
+            backends.forEach(ZooKeeperBackend::close);
+            fixture.close();
+        }
+    }
+
+    @Test
+    void closingLeavesNoZnodeBehind() throws Exception {
+        ZkFixture fixture = new ZkFixture(server.getPort());
+        ElectionHarness harness = new ElectionHarness(fixture);
+        List<Candidate> cs = harness.startCandidates(3);
+        harness.join("orphans", cs);
+        harness.awaitLeader("orphans", cs, Duration.ofSeconds(10));
+        // Resign and re-queue a few times, then close everything.
+        for (int i = 0; i < 3; i++) {
+            Candidate l = harness.awaitLeader("orphans", cs, Duration.ofSeconds(10));
+            l.election("orphans").resign().toCompletableFuture().join();
+        }
+        assertThat(znodes("orphans", fixture)).isEqualTo(3);
+        cs.get(0).election("orphans").close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> znodes("orphans", fixture) == 2);
+        harness.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> znodes("orphans", fixture) == 0);
+        fixture.close();
+        harness.checkHistory().assertNoViolations();
+    }
+
+    /** Candidate znodes under the election, read by a separate client. */
+    private int znodes(String election, ZkFixture fixture) throws Exception {
+        try (CuratorFramework c =
+                CuratorFrameworkFactory.newClient(server.getConnectString(), 5000, 2000, new RetryOneTime(100))) {
+            c.start();
+            c.blockUntilConnected(5, TimeUnit.SECONDS);
+            String path = fixture.root() + "/" + election;
+            if (c.checkExists().forPath(path) == null) {
+                return 0;
+            }
+            return c.getChildren().forPath(path).size();
+        }
+    }
+}
