@@ -10,6 +10,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -47,10 +48,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Time.</b> Expiry is Redis's {@code PX}, judged by the Redis server; this store reads no
  * clock. The lease engine in core computes the local deadlines.
  *
- * <p><b>Failure.</b> Every command is bounded by the configured command timeout (Lettuce {@link
- * TimeoutOptions}); while the connection is down, commands fail at once instead of queueing, and
- * Lettuce reconnects in the background (10 ms doubling to 1 s). Any Redis error becomes a {@link
- * LeaseStoreException}. Scripts are sent by SHA and re-sent in full when the server forgot them
+ * <p><b>Failure.</b> Every command is bounded by the configured command timeout, plus a little per
+ * argument for large batches (Lettuce {@link TimeoutOptions}); while the connection is down,
+ * commands fail at once instead of queueing, and Lettuce reconnects in the background (10 ms
+ * doubling to 1 s). Any Redis error becomes a {@link LeaseStoreException}. Scripts are sent by SHA and re-sent in full when the server forgot them
  * (after a restart).
  *
  * <p><b>Not supported:</b> Redis Cluster (a batch touches keys of many slots). See the module
@@ -60,6 +61,7 @@ public final class RedisLeaseStore implements LeaseStore {
     private static final Logger log = LoggerFactory.getLogger(RedisLeaseStore.class);
 
     private final RedisStoreConfig config;
+    private final RedisURI uri;
     private final ClientResources resources;
     private final RedisClient client;
     private final ReleaseChannel releases;
@@ -84,15 +86,22 @@ public final class RedisLeaseStore implements LeaseStore {
                 .autoReconnect(true)
                 // Fail at once while disconnected: a queued renewal sent late is of no use.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
+                .timeoutOptions(TimeoutOptions.builder()
+                        .timeoutCommands()
+                        .timeoutSource(new BatchTimeout(config.commandTimeout()))
+                        .build())
                 .socketOptions(SocketOptions.builder()
                         .connectTimeout(config.commandTimeout())
                         .keepAlive(true)
                         .tcpNoDelay(true)
                         .build())
                 .build());
+        // The per-command timeout above bounds every command; the sync API's own wait only caps it.
+        this.uri = RedisURI.builder(config.uri())
+                .withTimeout(config.commandTimeout().plus(BatchTimeout.MAX_EXTRA))
+                .build();
         this.releases = new ReleaseChannel(
-                client, config.uri(), config.keyPrefix() + "released", address, resources.eventExecutorGroup());
+                client, uri, config.keyPrefix() + "released", address, resources.eventExecutorGroup());
     }
 
     /**
@@ -291,7 +300,7 @@ public final class RedisLeaseStore implements LeaseStore {
             if (connection == null) {
                 try {
                     // Bounded by the socket connect timeout (= command timeout).
-                    connection = client.connect(StringCodec.UTF8, config.uri());
+                    connection = client.connect(StringCodec.UTF8, uri);
                 } catch (RedisException e) {
                     throw failure("connect", e);
                 }
@@ -327,6 +336,32 @@ public final class RedisLeaseStore implements LeaseStore {
 
     private static long ttlMillis(Duration ttl) {
         return Math.max(1, ttl.toMillis());
+    }
+
+    /**
+     * The command timeout, plus 25 us per argument for batch scripts: a batch of 10,000 leases
+     * (40,000 arguments) gets one more second, so that a large batch on a busy server is not cut
+     * off (a timed-out acquire may still have taken the leases, which then sit unused until they
+     * expire). Capped at {@link #MAX_EXTRA} more.
+     */
+    static final class BatchTimeout extends TimeoutOptions.TimeoutSource {
+        static final Duration MAX_EXTRA = Duration.ofSeconds(10);
+        private final long baseNanos;
+
+        BatchTimeout(Duration base) {
+            this.baseNanos = base.toNanos();
+        }
+
+        @Override
+        public long getTimeout(io.lettuce.core.protocol.RedisCommand<?, ?, ?> command) {
+            int args = command.getArgs() == null ? 0 : command.getArgs().count();
+            return baseNanos + Math.min(MAX_EXTRA.toNanos(), args * 25_000L);
+        }
+
+        @Override
+        public TimeUnit getTimeUnit() {
+            return TimeUnit.NANOSECONDS;
+        }
     }
 
     /** A script with its SHA-1, computed locally so that EVALSHA needs no SCRIPT LOAD round trip. */

@@ -140,7 +140,7 @@ public final class RedisBenchmark {
         }
         try {
             List<Long> samples = new ArrayList<>();
-            int leader = awaitElected(lines, -1, Duration.ofSeconds(30)).child;
+            int leader = awaitElected(lines, -1, Duration.ofSeconds(180)).child;
             for (int t = 0; t < trials; t++) {
                 // A random phase within the renew cycle, so kills do not line up with renewals.
                 Thread.sleep(1000 + random.nextInt(1000));
@@ -149,7 +149,7 @@ public final class RedisBenchmark {
                 Line next = awaitElected(lines, leader, Duration.ofSeconds(30));
                 samples.add(next.at - start);
                 children[leader] = Child.start(leader, uri, "f" + leader + "-" + (t + 1), "failover", 1, lines);
-                awaitReady(lines, leader, Duration.ofSeconds(30));
+                awaitReady(lines, leader, Duration.ofSeconds(120));
                 leader = next.child;
             }
             print(
@@ -175,12 +175,12 @@ public final class RedisBenchmark {
         }
         try {
             long[][] stats = new long[3][];
-            long end = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+            long end = System.nanoTime() + Duration.ofSeconds(600).toNanos();
             while (true) {
                 Line l = lines.poll(1, TimeUnit.SECONDS);
                 if (System.nanoTime() - end > 0) {
                     throw new IllegalStateException(
-                            "elections not all led within 180 s: " + Arrays.deepToString(stats));
+                            "elections not all led within 600 s: " + Arrays.deepToString(stats));
                 }
                 if (l != null && l.kind.equals("STATS")) {
                     stats[l.child] = l.numbers;
