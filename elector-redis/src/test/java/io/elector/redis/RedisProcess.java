@@ -59,12 +59,17 @@ final class RedisProcess implements AutoCloseable {
     }
 
     /** Stops it (SIGTERM to its PID, then SIGKILL after 5 s): every key is lost. */
-    void stop() throws InterruptedException {
+    void stop() {
         if (process != null && process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -92,7 +97,16 @@ final class RedisProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile());
         process = pb.start();
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        try {
+            awaitPing();
+        } catch (IOException | RuntimeException e) {
+            stop(); // never leave a server behind
+            throw e;
+        }
+    }
+
+    private void awaitPing() throws IOException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         for (int i = 0; i < 1000 && System.nanoTime() - end < 0; i++) {
             if (!process.isAlive()) {
                 throw new IOException("redis-server exited at start: " + Files.readString(dir.resolve("redis.log")));
@@ -102,7 +116,7 @@ final class RedisProcess implements AutoCloseable {
             }
             sleep(20);
         }
-        throw new IOException("redis-server on port " + port + " did not answer within 10 s");
+        throw new IOException("redis-server on port " + port + " did not answer within 30 s");
     }
 
     private static String binary() {

@@ -6,8 +6,10 @@ import io.elector.spi.CandidateSession;
 import io.elector.spi.JoinRequest;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -31,6 +33,9 @@ final class ZkCandidate implements CandidateSession {
     private final String electionPath;
 
     private String node; // full path of our znode, null when we have none
+    /** Every znode we created and have not seen deleted: cleaned up before creating another. */
+    private final Set<String> mine = new LinkedHashSet<>();
+
     private long czxid;
     private boolean leading;
     /** The token while leading, else 0: read by the heartbeat thread. */
@@ -39,6 +44,8 @@ final class ZkCandidate implements CandidateSession {
     private boolean closed;
     /** Bumped for every new znode, so a retry scheduled for an older one is ignored. */
     private long generation;
+    /** The session owning the znode we watched last (our own, while leading). */
+    private long ownerSession;
     /** The znode whose deletion should wake us: our predecessor, or our own znode while leading. */
     private String watchedPath;
 
@@ -93,6 +100,7 @@ final class ZkCandidate implements CandidateSession {
         if (closed) {
             return;
         }
+        cleanUp();
         Stat stat = new Stat();
         try {
             String created = backend.client()
@@ -103,12 +111,34 @@ final class ZkCandidate implements CandidateSession {
                     .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
                     .forPath(electionPath + "/n_", NodeData.encode(request.candidateId(), request.metadata()));
             node = created;
+            mine.add(created);
             czxid = stat.getCzxid();
             generation++;
             check();
         } catch (Exception e) {
             log.debug("{}: could not create a znode yet: {}", this, e.toString());
             backend.onLaneLater(this::retryEnter, backend.retryMillis());
+        }
+    }
+
+    /**
+     * Deletes znodes of ours that we no longer use (one whose creation we lost track of, say when a
+     * late LOST arrived after the new session had already created one): an orphan would sit at the
+     * head of the queue and block the election for the life of our session.
+     */
+    private void cleanUp() {
+        for (String p : List.copyOf(mine)) {
+            if (p.equals(node)) {
+                continue;
+            }
+            try {
+                backend.client().delete().forPath(p);
+                mine.remove(p);
+            } catch (KeeperException.NoNodeException e) {
+                mine.remove(p);
+            } catch (Exception e) {
+                log.debug("{}: could not delete old znode {} yet: {}", this, p, e.toString());
+            }
         }
     }
 
@@ -140,6 +170,7 @@ final class ZkCandidate implements CandidateSession {
             try {
                 children = new ArrayList<>(backend.client().getChildren().forPath(electionPath));
             } catch (Exception e) {
+                log.debug("{}: getChildren failed: {}", this, e.toString());
                 retryCheck(generation);
                 return;
             }
@@ -147,6 +178,7 @@ final class ZkCandidate implements CandidateSession {
             children.sort(Comparator.comparingLong(NodeData::sequence));
             String own = node.substring(node.lastIndexOf('/') + 1);
             int at = children.indexOf(own);
+            log.debug("{}: place {} of {}", this, at, children.size());
             if (at < 0) {
                 nodeGone("our znode is gone");
                 return;
@@ -154,6 +186,12 @@ final class ZkCandidate implements CandidateSession {
             if (at == 0) {
                 if (!watchSelf()) {
                     continue;
+                }
+                if (ownerSession != backend.sessionId()) {
+                    // A znode of an expired session (the server has not removed it yet): it is
+                    // not ours to lead with.
+                    nodeGone("our znode belongs to an expired session");
+                    return;
                 }
                 if (!leading) {
                     setLeading(true);
@@ -199,7 +237,9 @@ final class ZkCandidate implements CandidateSession {
     private boolean watch(String path) {
         watchedPath = path;
         try {
-            return backend.client().checkExists().usingWatcher(watcher).forPath(path) != null;
+            Stat st = backend.client().checkExists().usingWatcher(watcher).forPath(path);
+            ownerSession = st == null ? 0 : st.getEphemeralOwner();
+            return st != null;
         } catch (Exception e) {
             retryCheck(generation);
             return true;
@@ -276,6 +316,22 @@ final class ZkCandidate implements CandidateSession {
         generation++;
     }
 
+    /** Lane, periodic: a follower re-checks its place; a candidate without a znode re-enters. */
+    void sweep() {
+        if (closed) {
+            return;
+        }
+        cleanUp();
+        if (leading) {
+            return;
+        }
+        if (node == null) {
+            enter();
+        } else {
+            check();
+        }
+    }
+
     void reconnected() {
         if (closed) {
             return;
@@ -308,8 +364,9 @@ final class ZkCandidate implements CandidateSession {
         generation++;
         try {
             backend.client().delete().guaranteed().forPath(path);
+            mine.remove(path);
         } catch (KeeperException.NoNodeException e) {
-            // already gone
+            mine.remove(path);
         } catch (Exception e) {
             // guaranteed(): Curator keeps retrying in the background until the session ends.
             log.debug("{}: delete of {} deferred: {}", this, path, e.toString());

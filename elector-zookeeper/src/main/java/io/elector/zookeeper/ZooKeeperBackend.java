@@ -84,6 +84,10 @@ public final class ZooKeeperBackend implements Backend {
         client.start();
         long hb = Math.max(50, config.sessionTimeout().toMillis() / 5);
         heartbeats.scheduleWithFixedDelay(this::heartbeat, hb, hb, TimeUnit.MILLISECONDS);
+        // A safety net for liveness, not the mechanism: should a watch ever be lost (session
+        // changes, a server restart), followers re-check their place every two session timeouts.
+        long sweep = Math.max(1000, 2 * config.sessionTimeout().toMillis());
+        lane.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
     /** A backend for {@code config}; connects in the background. */
@@ -208,6 +212,15 @@ public final class ZooKeeperBackend implements Backend {
         return config.root() + "/" + election;
     }
 
+    /** The current session's id (0 when there is none). */
+    long sessionId() {
+        try {
+            return client.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
     /** The negotiated session timeout in nanoseconds (the requested one before the first connect). */
     long sessionTimeoutNanos() {
         try {
@@ -229,11 +242,15 @@ public final class ZooKeeperBackend implements Backend {
             client.getZookeeperClient().getZooKeeper().sync("/", (rc, path, ctx) -> done.complete(rc), null);
             // Bounded: a sync that takes longer than a session timeout vouches for nothing.
             int rc = done.get(sessionTimeoutNanos(), TimeUnit.NANOSECONDS);
+            if (rc != KeeperException.Code.OK.intValue()) {
+                log.debug("zookeeper sync failed: {}", KeeperException.Code.get(rc));
+            }
             return rc == KeeperException.Code.OK.intValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         } catch (Exception e) {
+            log.debug("zookeeper sync failed: {}", e.toString());
             return false;
         }
     }
@@ -283,6 +300,15 @@ public final class ZooKeeperBackend implements Backend {
         }
         for (int i = 0; i < sent.length; i++) {
             leaders.get(i).renewedBySync(tokens.get(i), sent[i]);
+        }
+    }
+
+    private void sweep() {
+        if (closed || !client.getZookeeperClient().isConnected()) {
+            return;
+        }
+        for (ZkCandidate c : List.copyOf(candidates)) {
+            c.sweep();
         }
     }
 
