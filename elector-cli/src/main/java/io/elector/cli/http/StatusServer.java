@@ -140,7 +140,10 @@ public final class StatusServer implements AutoCloseable {
         Map<String, Object> h = new LinkedHashMap<>();
         Optional<String> error = health.lastError();
         Optional<Leadership> l = election.leadership();
-        boolean lowLease = l.isPresent() && l.get().remaining().compareTo(lease.dividedBy(5)) < 0;
+        // Only lease-style backends (whose store calls are metered) run on --lease; Raft's lease is
+        // its election timeout, always far below a fifth of --lease.
+        boolean leaseStyle = health.lastSuccess().isPresent() || error.isPresent();
+        boolean lowLease = leaseStyle && l.isPresent() && l.get().remaining().compareTo(lease.dividedBy(5)) < 0;
         h.put("status", error.isEmpty() && !lowLease ? "UP" : "DOWN");
         h.put("leader", l.isPresent());
         h.put("leaseRemainingMs", l.map(x -> x.remaining().toMillis()).orElse(0L));
