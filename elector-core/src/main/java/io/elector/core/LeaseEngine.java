@@ -93,6 +93,9 @@ final class LeaseEngine {
         long holdOffUntil;
 
         boolean holdOff;
+        /** A release notice came while an acquire was in flight. */
+        boolean retryNow;
+
         boolean closed;
 
         Claim(JoinRequest request, CandidateEvents events) {
@@ -216,8 +219,12 @@ final class LeaseEngine {
     private void onReleaseNotice(String election) {
         long now = now();
         for (Claim c : claims) {
-            if (c.state == State.WAITING && c.request.election().equals(election) && c.nextAttempt - now > 0) {
-                c.nextAttempt = c.holdOff && c.holdOffUntil - now > 0 ? c.holdOffUntil : now;
+            if (c.state == State.WAITING && c.request.election().equals(election)) {
+                // An acquire already in flight may bring back a stale "held" answer: retry after it.
+                c.retryNow = true;
+                if (c.nextAttempt - now > 0) {
+                    c.nextAttempt = c.holdOff && c.holdOffUntil - now > 0 ? c.holdOffUntil : now;
+                }
             }
         }
         for (Watch w : watches) {
@@ -335,8 +342,14 @@ final class LeaseEngine {
             for (AcquireResult r : results) {
                 byElection.put(r.election(), r);
             }
-            for (Claim c : batch) {
-                AcquireResult r = byElection.get(c.request.election());
+            boolean inOrder = results.size() == batch.size();
+            for (int i = 0; inOrder && i < batch.size(); i++) {
+                inOrder = results.get(i).election().equals(batch.get(i).request.election());
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                Claim c = batch.get(i);
+                // In request order (as the SPI asks) results match one-to-one, even for two candidates of one election.
+                AcquireResult r = inOrder ? results.get(i) : byElection.get(c.request.election());
                 if (r == null) {
                     c.nextAttempt = now + jittered(c.settings().retryInterval());
                 } else {
@@ -368,7 +381,9 @@ final class LeaseEngine {
             // The core refuses an already-expired deadline and calls expired(); report it regardless.
             c.events.elected(r.token(), deadline);
         } else {
-            c.nextAttempt = now + jittered(c.settings().retryInterval());
+            boolean notified = c.retryNow && !(c.holdOff && c.holdOffUntil - now > 0);
+            c.retryNow = false;
+            c.nextAttempt = notified ? now : now + jittered(c.settings().retryInterval());
             c.events.leaderObserved(r.holder());
         }
     }

@@ -28,6 +28,7 @@ public interface LeaseStore extends AutoCloseable {
      * of that election.
      */
     List<AcquireResult> tryAcquire(List<LeaseRequest> requests) throws LeaseStoreException;
+    // Results: one per request, in request order.
 
     /**
      * Extends each lease still held by its candidate with its token, by its ttl counted by the
