@@ -8,7 +8,8 @@ public final class BackendOption {
             names = {"-b", "--backend"},
             paramLabel = "URI",
             description = "Backend URI (env ELECTOR_BACKEND): memory:, raft://h:p,h:p,h:p?node=1, "
-                    + "postgresql://h:5432/db?user=u, mysql://u@h:3306/db, h2:tcp://h:9092/./elector, ...",
+                    + "postgresql://h:5432/db?user=u, mysql://u@h:3306/db, h2:tcp://h:9092/./elector, redis://h:6379, "
+                    + "zookeeper://h:2181[,h:2181...][/chroot][?sessionTimeout=4s]",
             defaultValue = "${env:ELECTOR_BACKEND}")
     String backend;
 

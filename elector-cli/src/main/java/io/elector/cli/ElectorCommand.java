@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
             VerifyCommand.class,
             BenchCommand.class,
             VerifyWorkerCommand.class,
+            io.elector.cli.verify.ZkServerCommand.class,
             NodeCommand.class,
             io.elector.cli.demo.DemoCommand.class,
             io.elector.cli.demo.DemoNodeCommand.class
@@ -31,6 +32,7 @@ import picocli.CommandLine.ScopeType;
             "  elector demo                                  three nodes, a leader writes weather readings",
             "  elector run -b postgresql://127.0.0.1:5432/test?user=postgres -e nightly -- ./backup.sh",
             "  elector status -b postgresql://127.0.0.1:5432/test?user=postgres -e nightly --json",
+            "  elector run -b zookeeper://127.0.0.1:2181/elector -e nightly -- ./backup.sh",
             "",
             "Exit codes: 0 success, 1 failed check (e.g. nobody leads), 2 bad usage or configuration.",
             "'elector run' exits with its command's status (see 'elector run --help')."

@@ -27,7 +27,8 @@ public final class Main {
     /** Runs the command line and returns the exit code. */
     public static int execute(String... args) {
         boolean verbose = Arrays.stream(args).takeWhile(a -> !a.equals("--")).anyMatch(a -> a.equals("--verbose"));
-        configureLogging(verbose);
+        boolean zkServer = args.length > 0 && args[0].equals("zk-server");
+        configureLogging(verbose, zkServer);
         CommandLine cl = commandLine(verbose);
         return cl.execute(args);
     }
@@ -73,7 +74,7 @@ public final class Main {
         return (nl < 0 ? s : s.substring(0, nl)).strip();
     }
 
-    private static void configureLogging(boolean verbose) {
+    private static void configureLogging(boolean verbose, boolean zkServer) {
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
         setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
@@ -82,6 +83,12 @@ public final class Main {
         setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
         // Hikari warns about its own pool shutdown when the database was never reachable: noise for a CLI.
         setIfAbsent("org.slf4j.simpleLogger.log.com.zaxxer.hikari", verbose ? "info" : "error");
+        // The ZooKeeper client logs every failed connection attempt with a stack trace (ClientCnxn), and
+        // Curator logs connection time-outs and retries as errors with stack traces: the command reports
+        // what matters itself (one line, exit 2, or the candidate's own events), so they are off unless
+        // --verbose. The standalone server of 'elector zk-server' keeps its warnings.
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.zookeeper", verbose ? "info" : zkServer ? "warn" : "off");
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.curator", verbose ? "info" : "off");
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -113,6 +113,16 @@ public final class ZooKeeperBackend implements Backend {
         return "zookeeper";
     }
 
+    /**
+     * Waits up to {@code timeout} for a connection to a server (the backend otherwise connects in
+     * the background). For callers that want to tell "unreachable" apart before joining.
+     *
+     * @return whether connected
+     */
+    public boolean awaitConnected(java.time.Duration timeout) throws InterruptedException {
+        return client.blockUntilConnected((int) Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
     public ZooKeeperConfig config() {
         return config;
     }

@@ -23,7 +23,10 @@ public record ZooKeeperConfig(String connectString, String root, Duration sessio
     public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(4);
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(2);
 
-    private static final Pattern HOSTS = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+(,[A-Za-z0-9.\\-\\[\\]:]+)*");
+    // host, host:port or [ipv6]:port, comma-separated; a colon without a port is refused (the client
+    // would quietly use 2181).
+    private static final String HOST = "(?:[A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?";
+    private static final Pattern HOSTS = Pattern.compile(HOST + "(?:," + HOST + ")*");
     private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9._\\-]+)+");
 
     public ZooKeeperConfig {

@@ -42,6 +42,14 @@ class ZooKeeperUrisTest {
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("credentials")
                 .hasMessageNotContaining("u:p");
+        assertThatThrownBy(() -> ZooKeeperBackend.config(URI.create("zookeeper://127.0.0.1:/x")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("host:port");
+        assertThatThrownBy(() -> ZooKeeperConfig.of("127.0.0.1:2181,"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("host:port");
+        assertThat(ZooKeeperConfig.of("[::1]:2181,zk-2.example:2182,zk3").connectString())
+                .isEqualTo("[::1]:2181,zk-2.example:2182,zk3");
         assertThatThrownBy(() -> ZooKeeperConfig.of("127.0.0.1:2181").withRoot("relative"))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("root");

@@ -1,6 +1,8 @@
 package io.elector.cli.backend;
 
 import io.elector.spi.Backend;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,6 +21,18 @@ public interface BackendProvider {
 
     /** An example URI, shown in {@code --help} and in the error for an unknown scheme. */
     String example();
+
+    /**
+     * The lease this backend imposes whatever {@code --lease} says, when its own settings decide it
+     * (a ZooKeeper session timeout); empty for lease-style backends, which use {@code --lease}, and
+     * for Raft. The command uses it to check timing ({@code run --grace}) and to size faults
+     * ({@code verify}).
+     *
+     * @throws BackendConfigException when the URI is malformed
+     */
+    default Optional<Duration> fixedLease(BackendUri uri) {
+        return Optional.empty();
+    }
 
     /**
      * Opens a backend for {@code uri}.

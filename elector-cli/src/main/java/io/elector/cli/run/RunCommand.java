@@ -7,8 +7,11 @@ import io.elector.cli.CandidateOptions;
 import io.elector.cli.DurationConverter;
 import io.elector.cli.EventLog;
 import io.elector.cli.UsageException;
+import io.elector.cli.backend.BackendResolver;
+import io.elector.cli.backend.BackendUri;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
@@ -164,15 +167,21 @@ public final class RunCommand implements Callable<Integer> {
         if (grace.isNegative() || margin.isNegative()) {
             throw new UsageException("--grace and --margin must not be negative");
         }
-        ElectionSettings s = ElectionSettings.defaults().withLease(who.lease());
+        // A backend whose own settings decide the lease (a ZooKeeper session) is checked against that.
+        BackendUri uri = BackendUri.parse(where.backend());
+        Optional<Duration> fixed = BackendResolver.fromClassPath().provider(uri).fixedLease(uri);
+        Duration lease = fixed.orElse(who.lease());
+        ElectionSettings s = ElectionSettings.defaults().withLease(lease);
         Duration afterRenew = Duration.ofNanos((long) (s.leaseDuration().toNanos() * (1 - s.clockDriftBound())))
                 .minus(s.renewInterval());
         Duration slack = afterRenew.minus(grace).minus(margin);
         if (slack.compareTo(MIN_SLACK) < 0) {
             throw new UsageException("--grace " + grace.toMillis() + "ms plus --margin " + margin.toMillis()
                     + "ms must leave at least " + MIN_SLACK.toMillis() + "ms of the " + afterRenew.toMillis()
-                    + "ms a lease of " + who.lease().toMillis() + "ms has left after a renewal; raise --lease or"
-                    + " lower --grace");
+                    + "ms a " + (fixed.isPresent() ? "session" : "lease") + " of " + lease.toMillis()
+                    + "ms has left after a renewal; "
+                    + (fixed.isPresent() ? "raise the backend's session timeout" : "raise --lease")
+                    + " or lower --grace");
         }
     }
 }
