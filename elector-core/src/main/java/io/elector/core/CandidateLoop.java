@@ -59,8 +59,8 @@ final class CandidateLoop implements Election, CandidateEvents {
 
     // Loop-confined state.
     private CandidateSession session;
-    private LeadershipState current;
-    private Cancellable deadlineTimer;
+    private volatile LeadershipState current; // written on the loop; read by the renewal fast path
+    private DeadlineWatch deadlineTimer;
     private long lastToken;
     private boolean hasToken;
     private boolean closed;
@@ -99,6 +99,13 @@ final class CandidateLoop implements Election, CandidateEvents {
 
     @Override
     public void renewed(long token, long deadlineNanos) {
+        // Fast path, on the caller's thread: a renewal of the current, still valid leadership only
+        // moves its deadline (a backend renewing many elections every few tens of milliseconds
+        // would otherwise cost a loop task each). Anything else goes through the loop.
+        LeadershipState l = current;
+        if (l != null && l.fencingToken() == token && l.tryExtend(deadlineNanos)) {
+            return;
+        }
         loop.execute(() -> onRenewed(token, deadlineNanos));
     }
 
@@ -236,8 +243,51 @@ final class CandidateLoop implements Election, CandidateEvents {
         if (deadlineTimer != null) {
             deadlineTimer.cancel();
         }
-        long delay = l.deadlineNanos() - runtime.time().monotonicNanos();
-        deadlineTimer = runtime.schedule(() -> loop.execute(() -> onDeadline(l)), delay);
+        deadlineTimer = new DeadlineWatch(l);
+        deadlineTimer.arm();
+    }
+
+    /**
+     * The timer of one leadership's deadline. When it fires and renewals have moved the deadline,
+     * it re-arms itself on the timer thread; only a deadline that has really passed costs a loop
+     * task ({@link #onDeadline} checks again there).
+     */
+    private final class DeadlineWatch implements Runnable {
+        private final LeadershipState l;
+        private Cancellable timer; // guarded by this
+        private boolean cancelled; // guarded by this
+
+        DeadlineWatch(LeadershipState l) {
+            this.l = l;
+        }
+
+        synchronized void arm() {
+            if (!cancelled) {
+                timer = runtime.schedule(
+                        this, l.deadlineNanos() - runtime.time().monotonicNanos());
+            }
+        }
+
+        @Override
+        public void run() {
+            synchronized (this) {
+                if (cancelled) {
+                    return;
+                }
+            }
+            if (l.revocation() == null && l.deadlineNanos() - runtime.time().monotonicNanos() > 0) {
+                arm();
+            } else {
+                loop.execute(() -> onDeadline(l));
+            }
+        }
+
+        synchronized void cancel() {
+            cancelled = true;
+            if (timer != null) {
+                timer.cancel();
+            }
+        }
     }
 
     /**

@@ -11,7 +11,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 /**
- * One leadership. Written only by its election's loop; read from anywhere (fields are volatile).
+ * One leadership. Written by its election's loop, except that a renewal may extend a still-valid
+ * deadline from the backend's thread ({@link #tryExtend}); read from anywhere (fields are volatile).
  * Validity is checked against the clock on every call, so a leadership is invalid at its deadline
  * even if the loop's timer fires late.
  */
@@ -96,15 +97,34 @@ final class LeadershipState implements Leadership {
     }
 
     /** Loop only. */
-    void extendTo(long newDeadline) {
+    synchronized void extendTo(long newDeadline) {
         deadlineNanos = newDeadline;
+    }
+
+    /**
+     * Any thread: extends the deadline to {@code newDeadline} (never shortens it) if this
+     * leadership is still valid at this moment. Returns false, changing nothing, when it is revoked
+     * or its deadline has passed: then the loop decides. Serialized with {@link #revoke}.
+     */
+    synchronized boolean tryExtend(long newDeadline) {
+        if (revocation != null) {
+            return false;
+        }
+        long d = deadlineNanos;
+        if (d - time.monotonicNanos() <= 0) {
+            return false;
+        }
+        if (newDeadline - d > 0) {
+            deadlineNanos = newDeadline;
+        }
+        return true;
     }
 
     /**
      * Loop only. Marks the leadership over at once; completes {@link #lost()} on {@code
      * callbacks} so that user stages never run on the loop.
      */
-    Revocation revoke(RevocationReason reason, long nowNanos, Executor callbacks) {
+    synchronized Revocation revoke(RevocationReason reason, long nowNanos, Executor callbacks) {
         // Validity ended at the deadline if that came first, even if the timer fired late.
         long at = deadlineNanos - nowNanos < 0 ? deadlineNanos : nowNanos;
         Revocation r = new Revocation(reason, at);

@@ -205,6 +205,9 @@ final class ElectionGroup {
             becomeFollower(term, now, "lost contact with a majority of the cluster");
             return;
         }
+        if (!node.hasPreference()) {
+            return;
+        }
         int preferred = preferredPeer(now);
         if (preferred != 0 && node.rank(preferred) > node.rank(node.selfId)) {
             log.info(

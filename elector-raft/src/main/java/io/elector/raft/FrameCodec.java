@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -214,7 +216,7 @@ final class FrameCodec {
 
     private static Message readMessage(ByteBuffer in) throws FrameException {
         byte type = in.get();
-        String election = Names.election(readString(in));
+        String election = validElection(readString(in));
         switch (type) {
             case VOTE_REQUEST: {
                 long term = term(in);
@@ -229,7 +231,7 @@ final class FrameCodec {
             case HEARTBEAT: {
                 long term = term(in);
                 long send = in.getLong();
-                String candidate = Names.candidate(readString(in));
+                String candidate = validCandidate(readString(in));
                 Map<String, String> metadata = readMetadata(in);
                 return new Message.Heartbeat(election, term, send, candidate, metadata, in.getLong());
             }
@@ -295,15 +297,45 @@ final class FrameCodec {
         slice.limit(n);
         in.position(in.position() + n);
         try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(slice)
-                    .toString();
+            return DECODER.get().reset().decode(slice).toString();
         } catch (CharacterCodingException e) {
             throw new FrameException("malformed UTF-8");
         }
+    }
+
+    private static final ThreadLocal<java.nio.charset.CharsetDecoder> DECODER =
+            ThreadLocal.withInitial(() -> StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT));
+
+    /**
+     * Names already validated, so that the same election and candidate names, arriving in every
+     * heartbeat, are checked once. Bounded: past the cap names are simply validated every time.
+     */
+    private static final int VALIDATED_CAP = 16_384;
+
+    private static final Set<String> VALID_ELECTIONS = ConcurrentHashMap.newKeySet();
+    private static final Set<String> VALID_CANDIDATES = ConcurrentHashMap.newKeySet();
+
+    private static String validElection(String name) {
+        if (!VALID_ELECTIONS.contains(name)) {
+            Names.election(name);
+            if (VALID_ELECTIONS.size() < VALIDATED_CAP) {
+                VALID_ELECTIONS.add(name);
+            }
+        }
+        return name;
+    }
+
+    private static String validCandidate(String id) {
+        if (!VALID_CANDIDATES.contains(id)) {
+            Names.candidate(id);
+            if (VALID_CANDIDATES.size() < VALIDATED_CAP) {
+                VALID_CANDIDATES.add(id);
+            }
+        }
+        return id;
     }
 
     private static void writeMetadata(DataOutputStream out, Map<String, String> metadata) throws IOException {

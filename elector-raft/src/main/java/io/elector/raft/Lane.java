@@ -45,6 +45,23 @@ final class Lane implements Executor {
         }
     }
 
+    /**
+     * Like {@link #execute}, but when the lane is idle runs it (and whatever queues meanwhile, up to
+     * one batch) on the calling thread instead of waking a pool thread. For callers whose thread
+     * has nothing else to do and may be held for one batch; order is kept either way.
+     */
+    void executeHere(Runnable task) {
+        boolean start;
+        synchronized (tasks) {
+            tasks.add(task);
+            start = !running;
+            running = true;
+        }
+        if (start) {
+            drain();
+        }
+    }
+
     /** True when called from a task of this lane. */
     boolean inLane() {
         return owner == Thread.currentThread();

@@ -148,6 +148,11 @@ final class RaftNode {
         return clusterSize / 2 + 1;
     }
 
+    /** True when a preferred-leader policy is set (with none, every node ranks the same). */
+    boolean hasPreference() {
+        return policy != PreferredLeader.NONE;
+    }
+
     int rank(int nodeId) {
         switch (policy) {
             case LOWEST_ID:
@@ -217,7 +222,14 @@ final class RaftNode {
             }
         }
         if (!forLoop.isEmpty() && !closed) {
-            lane.execute(() -> handle(from, forLoop));
+            Runnable step = () -> handle(from, forLoop);
+            if (runtime.allowsBlockingWaits()) {
+                // A real transport thread that only waits for frames: run the step here when the
+                // loop is idle, sparing a thread hand-off per frame (the loop never blocks).
+                lane.executeHere(step);
+            } else {
+                lane.execute(step);
+            }
         }
         return replies;
     }

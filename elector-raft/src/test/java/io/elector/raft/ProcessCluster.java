@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,11 +71,14 @@ public final class ProcessCluster implements AutoCloseable {
         Path history = historyDir.resolve(name + ".jsonl");
         histories.add(history);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(
-                java,
-                "-Xmx128m",
-                "-XX:+UseSerialGC",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        List<String> cmd = new ArrayList<>(
+                List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        // Extra JVM options for the node processes (e.g. a profiler), space-separated.
+        String extra = System.getenv().getOrDefault("RAFT_NODE_JVM_OPTS", "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(Arrays.asList(extra.split("\\s+")));
+        }
+        cmd.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
                 RaftNodeProcess.class.getName(),
