@@ -182,6 +182,78 @@ class ZooKeeperRunIT {
         }
     }
 
+    /**
+     * {@code elector zk-server} (the standalone server verify uses) and its {@code --restart}: the
+     * server is killed with SIGKILL and started again on the same port and data, so zxids, hence
+     * tokens, keep increasing.
+     */
+    @Test
+    void zkServerRestartKeepsItsDataSoTokensKeepIncreasing() throws Exception {
+        Path zk = dir.resolve("zk");
+        Path log = dir.resolve("tokens");
+        Long restartedPid = null;
+        try (ElectorProcess server =
+                ElectorProcess.start(dir, "zk-server", "zk-server", "--port", "0", "--dir", zk.toString())) {
+            Path props = zk.resolve("zk-server.properties");
+            await().atMost(WAIT)
+                    .failFast(
+                            "zk-server exited: " + server.stderr(),
+                            () -> !server.process().isAlive())
+                    .until(() -> Files.exists(props) && Files.exists(zk.resolve("zk-server.pid")));
+            assertThat(server.stdout()).contains("zk-server: listening on 127.0.0.1:");
+            java.util.Properties p = new java.util.Properties();
+            try (var r = Files.newBufferedReader(props)) {
+                p.load(r);
+            }
+            String backend = "zookeeper://127.0.0.1:" + p.getProperty("port") + "/restart-it";
+            assertThat(pidIn(zk)).isEqualTo(server.pid());
+            runOnce(backend, "before", log);
+
+            try (ElectorProcess restart =
+                    ElectorProcess.start(dir, "restart", "zk-server", "--restart", "--dir", zk.toString())) {
+                assertThat(restart.awaitExit(Duration.ofSeconds(120)))
+                        .as(restart.stderr())
+                        .isZero();
+                assertThat(restart.stdout()).contains("zk-server: restarted on 127.0.0.1:" + p.getProperty("port"));
+            }
+            restartedPid = pidIn(zk);
+            assertThat(server.awaitExit(WAIT)).as("killed with SIGKILL").isEqualTo(137);
+            assertThat(restartedPid).isNotEqualTo(server.pid());
+            assertThat(ProcessHandle.of(restartedPid).map(ProcessHandle::isAlive))
+                    .contains(true);
+
+            runOnce(backend, "after", log);
+            List<String> lines = Files.readAllLines(log);
+            assertThat(lines).hasSize(2);
+            assertThat(Long.parseLong(lines.get(1))).isGreaterThan(Long.parseLong(lines.get(0)));
+        } finally {
+            if (restartedPid != null) {
+                ProcessHandle.of(restartedPid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    private void runOnce(String backend, String name, Path log) throws Exception {
+        try (ElectorProcess run = ElectorProcess.start(
+                dir,
+                name,
+                "run",
+                "-b",
+                backend,
+                "-e",
+                "e",
+                "--",
+                "sh",
+                "-c",
+                "echo $ELECTOR_FENCING_TOKEN >> " + log)) {
+            assertThat(run.awaitExit(WAIT)).as(run.stderr()).isZero();
+        }
+    }
+
+    private static long pidIn(Path zk) throws java.io.IOException {
+        return Long.parseLong(Files.readString(zk.resolve("zk-server.pid")).strip());
+    }
+
     private static String[] args(String cmd, String backend) {
         return cmd.equals("run")
                 ? new String[] {"run", "-b", backend, "-e", "a", "--", "true"}

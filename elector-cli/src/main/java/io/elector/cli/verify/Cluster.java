@@ -64,6 +64,11 @@ final class Cluster implements AutoCloseable {
         return topology;
     }
 
+    /** The run's directory (histories, logs, the report). */
+    Path dir() {
+        return dir;
+    }
+
     /** Starts (or restarts) candidate {@code i} with the given clock drift rate and wall skew. */
     void start(int i, double driftRate, long skewMs) {
         String c = candidate(i);

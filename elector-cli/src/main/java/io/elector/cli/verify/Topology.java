@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  */
 final class Topology implements AutoCloseable {
     private static final Pattern AUTHORITY = Pattern.compile("(//(?:[^@/?]*@)?)([^:/?,@]+):(\\d+)");
+    private static final Pattern HOST_LIST = Pattern.compile("(//(?:[^@/?]*@)?)([^/?@]+)");
+    private static final Pattern HOST_PORT = Pattern.compile("([^:/?,@]+):(\\d+)");
 
     private final List<String> uris = new ArrayList<>();
     private final List<List<TcpProxy>> proxiesOf = new ArrayList<>();
@@ -59,6 +61,10 @@ final class Topology implements AutoCloseable {
     }
 
     private static Topology server(String backend, int n) throws IOException {
+        Matcher list = HOST_LIST.matcher(backend);
+        if (list.find() && list.group(2).contains(",")) {
+            return serverList(backend, n, list);
+        }
         Matcher m = AUTHORITY.matcher(backend);
         if (!m.find()) {
             // No network between candidates and the store (a local file store): no proxy, no partitions.
@@ -82,6 +88,41 @@ final class Topology implements AutoCloseable {
             t.proxiesOf.add(List.of(p));
             t.uris.add(backend.substring(0, m.start()) + m.group(1) + "127.0.0.1:" + p.port()
                     + backend.substring(m.end()));
+        }
+        return t;
+    }
+
+    /**
+     * A URI naming several servers ({@code zookeeper://h1:p1,h2:p2/...}): each candidate gets one
+     * proxy per server, and a partition cuts it from all of them.
+     */
+    private static Topology serverList(String backend, int n, Matcher list) throws IOException {
+        List<InetSocketAddress> targets = new ArrayList<>();
+        for (String hostPort : list.group(2).split(",")) {
+            Matcher hp = HOST_PORT.matcher(hostPort);
+            if (!hp.matches()) {
+                throw new UsageException(
+                        "verify needs host:port for every server in the backend URI: '" + hostPort + "'");
+            }
+            InetSocketAddress target = new InetSocketAddress(hp.group(1), Integer.parseInt(hp.group(2)));
+            if (target.getAddress() == null || !target.getAddress().isLoopbackAddress()) {
+                throw new UsageException("verify injects faults on loopback only; the backend must be on"
+                        + " 127.0.0.0/8, not " + hp.group(1));
+            }
+            targets.add(target);
+        }
+        Topology t = new Topology(false, backend.substring(0, backend.indexOf(':')));
+        for (int i = 0; i < n; i++) {
+            List<TcpProxy> mine = new ArrayList<>();
+            List<String> hosts = new ArrayList<>();
+            for (InetSocketAddress target : targets) {
+                TcpProxy p = new TcpProxy(target);
+                t.all.add(p);
+                mine.add(p);
+                hosts.add("127.0.0.1:" + p.port());
+            }
+            t.proxiesOf.add(mine);
+            t.uris.add(backend.substring(0, list.start(2)) + String.join(",", hosts) + backend.substring(list.end(2)));
         }
         return t;
     }

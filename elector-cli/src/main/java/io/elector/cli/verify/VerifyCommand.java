@@ -2,6 +2,8 @@ package io.elector.cli.verify;
 
 import io.elector.cli.DurationConverter;
 import io.elector.cli.UsageException;
+import io.elector.cli.backend.BackendResolver;
+import io.elector.cli.backend.BackendUri;
 import io.elector.testkit.history.HistoryChecker;
 import io.elector.testkit.history.HistoryRecord;
 import io.elector.testkit.history.HistoryRecorder;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,11 +42,15 @@ import picocli.CommandLine.Spec;
             "partition (a proxy holds the candidate's traffic to the backend or to its Raft peers),",
             "clock (every (re)start gets a drift rate within the bound and a wall skew of minutes),",
             "restart (the backend: with --restart-command for a server; Raft nodes restart with kill).",
+            "ZooKeeper: the session timeout in the URI (default 4s) is the lease; 'elector zk-server' runs a",
+            "local server and 'elector zk-server --restart --dir D' restarts it (see elector-cli's README).",
             "",
             "Examples:",
             "  elector verify --backend raft --duration 30s",
             "  elector verify --backend postgresql://127.0.0.1:5432/test?user=postgres --faults kill,partition",
-            "  elector verify --backend redis://127.0.0.1:6379 --duration 10m --seed 42 --report out.html",
+            "  elector verify --backend redis://127.0.0.1:6379 --duration 10m --seed 42 --out verify-redis",
+            "  elector verify --backend zookeeper://127.0.0.1:21810/elector-verify --duration 10m \\",
+            "      --restart-command 'elector zk-server --restart --dir /tmp/elector-zk'",
             "",
             "Exit codes: 0 no violation, 1 violations found (listed), 2 bad usage."
         })
@@ -89,7 +96,8 @@ public final class VerifyCommand implements Callable<Integer> {
             names = "--lease",
             defaultValue = "2s",
             converter = DurationConverter.class,
-            description = "Lease of lease-style backends (default ${DEFAULT-VALUE}).")
+            description = "Lease of lease-style backends (default ${DEFAULT-VALUE}); for zookeeper:// the URI's"
+                    + " sessionTimeout is the lease.")
     Duration lease;
 
     @Option(
@@ -137,16 +145,27 @@ public final class VerifyCommand implements Callable<Integer> {
         if (!topology.networked && kinds.remove(Fault.PARTITION) && !json) {
             o.println("elector verify: partition does not apply to " + topology.kind + " (no network to cut); skipped");
         }
-        long leaseMs = lease.toMillis();
+        // A backend whose own settings decide the lease (a ZooKeeper session) sizes the faults with it.
+        Optional<Duration> fixed = topology.raft ? Optional.empty() : fixedLease(backend);
+        Duration effectiveLease = fixed.orElse(lease);
+        long leaseMs = effectiveLease.toMillis();
         Duration bound = livenessBound != null
                 ? livenessBound
-                : topology.raft ? Duration.ofSeconds(3) : lease.multipliedBy(2).plusSeconds(2);
+                : topology.raft
+                        ? Duration.ofSeconds(3)
+                        : effectiveLease.multipliedBy(2).plusSeconds(2);
         Cluster.WorkerSettings ws = new Cluster.WorkerSettings(
                 "verify", leaseMs, Math.max(50, leaseMs / 5), Math.max(20, leaseMs / 10), driftBound, 20, 1);
         if (!json) {
             o.printf(
                     "elector verify: backend %s, %d candidates, %s of faults %s, seed %d%n",
                     topology.kind, nodes, duration, kinds, s);
+            if (fixed.isPresent()) {
+                o.printf(
+                        "elector verify: the backend's session timeout (%d ms) is the lease: --lease does not apply;"
+                                + " liveness bound %d ms%n",
+                        leaseMs, bound.toMillis());
+            }
             o.flush();
         }
         FaultLog faultLog = new FaultLog();
@@ -193,6 +212,12 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         o.flush();
         return result.violations().isEmpty() ? 0 : 1;
+    }
+
+    /** The lease the backend's own settings impose (empty: lease-style, {@code --lease} applies). */
+    private static Optional<Duration> fixedLease(String backend) {
+        BackendUri uri = BackendUri.parse(backend);
+        return BackendResolver.fromClassPath().provider(uri).fixedLease(uri);
     }
 
     private EnumSet<Fault> parseFaults() {
@@ -273,8 +298,13 @@ public final class VerifyCommand implements Callable<Integer> {
             case RESTART -> {
                 long at = Wall.nowNanos();
                 if (restartCommand != null) {
+                    // Its output goes to a file: a server it starts in the background must not hold our stdout.
+                    java.io.File restartLog =
+                            cluster.dir().resolve("restart-command.log").toFile();
                     Process p = new ProcessBuilder("sh", "-c", restartCommand)
-                            .inheritIO()
+                            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                            .redirectOutput(ProcessBuilder.Redirect.appendTo(restartLog))
+                            .redirectError(ProcessBuilder.Redirect.appendTo(restartLog))
                             .start();
                     if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
                         p.destroyForcibly();

@@ -1,6 +1,7 @@
 package io.elector.cli.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -8,18 +9,22 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A short {@code elector verify} (about 30 s, every fault kind) on every backend with a server on
- * this machine, run from the packaged jar as a user runs it. Addresses come from the environment
+ * this machine, and on ZooKeeper (a server started from the jar), run from the packaged jar as a
+ * user runs it. Addresses come from the environment
  * (ELECTOR_PG_URL, ELECTOR_MYSQL_URL, ELECTOR_REDIS_URL) with the local defaults. A missing
  * server skips on a laptop and fails when CI=true.
  */
@@ -43,6 +48,53 @@ class VerifyBackendsIT {
     @MethodSource("backends")
     void shortVerifyRunFindsNoViolation(String backend) throws Exception {
         requireServer(backend);
+        verify(backend);
+    }
+
+    /**
+     * ZooKeeper comes from the Maven artifacts, so it never skips: a standalone server in its own JVM
+     * ({@code elector zk-server} from the jar, free loopback port); the restart fault kills it with
+     * SIGKILL and starts it again on the same port and data ({@code zk-server --restart}).
+     */
+    @Test
+    void shortVerifyRunOnZooKeeperFindsNoViolation() throws Exception {
+        Path zk = dir.resolve("zk");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String jar = System.getProperty("elector.jar");
+        Process server = new ProcessBuilder(
+                        java, "-Xmx256m", "-jar", jar, "zk-server", "--port", "0", "--dir", zk.toString())
+                .redirectOutput(dir.resolve("zk-server.out").toFile())
+                .redirectErrorStream(true)
+                .start();
+        try {
+            Path props = zk.resolve("zk-server.properties");
+            await().atMost(Duration.ofSeconds(90))
+                    .failFast("zk-server exited", () -> !server.isAlive())
+                    .until(() -> Files.exists(props));
+            Properties p = new Properties();
+            try (var r = Files.newBufferedReader(props)) {
+                p.load(r);
+            }
+            String restart = "'" + java + "' -Xmx256m -jar '" + jar + "' zk-server --restart --dir '" + zk + "'";
+            // Which faults a 30 s run draws depends on timing; the restart tool itself is tested in ZooKeeperRunIT.
+            String stdout = verify(
+                    "zookeeper://127.0.0.1:" + p.getProperty("port") + "/elector-verify", "--restart-command", restart);
+            assertThat(stdout).contains("\"backend\":\"zookeeper\"");
+        } finally {
+            // By PID: the server the last restart started, and the one started here.
+            try {
+                long pid = Long.parseLong(
+                        Files.readString(zk.resolve("zk-server.pid")).strip());
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            } catch (IOException | NumberFormatException e) {
+                // never started
+            }
+            server.destroyForcibly();
+        }
+    }
+
+    /** Runs a 30 s verify with every fault kind and checks its verdict; returns its stdout (JSON). */
+    private String verify(String backend, String... extra) throws Exception {
         Path out = dir.resolve("out");
         List<String> cmd = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
@@ -58,6 +110,7 @@ class VerifyBackendsIT {
                 "--out",
                 out.toString(),
                 "--json"));
+        cmd.addAll(List.of(extra));
         Process p = new ProcessBuilder(cmd)
                 .redirectError(dir.resolve("stderr.txt").toFile())
                 .start();
@@ -71,6 +124,7 @@ class VerifyBackendsIT {
         assertThat(p.exitValue()).isZero();
         assertThat(stdout).doesNotContain("\"leaderships\":0,");
         assertThat(out.resolve("report.html")).exists();
+        return stdout;
     }
 
     /** Skips when the server is not listening, unless CI=true: then the test fails. */
