@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.elector.core.LeaseBackend;
 import io.elector.spi.Backend;
+import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
 
@@ -53,8 +54,48 @@ public final class JdbcBackend {
                 .table(uri.table())
                 .statementTimeout(uri.statementTimeout())
                 .dialect(uri.dialect())
+                .hintConnections(() -> hintConnection(uri))
                 .closing(pool)
                 .build();
+    }
+
+    /**
+     * A connection outside the pool for MySQL release hints: the hint connections are held for long
+     * (a lock holder, waiters blocked in {@code GET_LOCK}) and must never take the pool's
+     * connections from the lease statements. Its socket timeout lets a waiter's wait finish.
+     */
+    static java.sql.Connection hintConnection(JdbcUri uri) throws java.sql.SQLException {
+        return hintConnection(
+                uri.jdbcUrl(), uri.user(), uri.password(), uri.driverProperties(), uri.statementTimeout());
+    }
+
+    /** As {@link #hintConnection(JdbcUri)}, for the settings of a HikariCP pool the caller built. */
+    static java.sql.Connection hintConnection(HikariDataSource pool, Duration statementTimeout)
+            throws java.sql.SQLException {
+        return hintConnection(
+                pool.getJdbcUrl(),
+                pool.getUsername(),
+                pool.getPassword(),
+                pool.getDataSourceProperties(),
+                statementTimeout);
+    }
+
+    private static java.sql.Connection hintConnection(
+            String jdbcUrl, String user, String password, Map<?, ?> driverProps, Duration statementTimeout)
+            throws java.sql.SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(driverProps);
+        if (user != null) {
+            p.setProperty("user", user);
+        }
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        long timeoutMs = statementTimeout.toMillis();
+        p.setProperty("connectTimeout", String.valueOf(timeoutMs));
+        p.setProperty("tcpKeepAlive", "true");
+        p.setProperty("socketTimeout", String.valueOf(NamedLockHints.WAIT_SECONDS * 1000L + 2 * timeoutMs + 1000));
+        return java.sql.DriverManager.getConnection(jdbcUrl, p);
     }
 
     /**

@@ -68,6 +68,8 @@ public final class JdbcLeaseStore implements LeaseStore {
     private final String table;
     private final boolean createTable;
     private final boolean notifications;
+    private final int hintWaiters;
+    private final NamedLockHints.Connector hintConnections;
     private final BoundedCalls calls;
     private final AutoCloseable onClose;
     private final List<Consumer<String>> releaseListeners = new CopyOnWriteArrayList<>();
@@ -75,6 +77,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     private volatile Dialect dialect;
     private volatile LeaseStatements statements;
     private PgReleaseListener pgListener;
+    private volatile NamedLockHints lockHints;
     private boolean closed;
 
     private JdbcLeaseStore(Builder b) {
@@ -82,9 +85,30 @@ public final class JdbcLeaseStore implements LeaseStore {
         this.table = b.table;
         this.createTable = b.createTable;
         this.notifications = b.notifications;
+        this.hintWaiters = b.hintWaiters;
+        this.hintConnections = b.hintConnections != null ? b.hintConnections : defaultHintConnections(b);
         this.dialect = b.dialect;
         this.onClose = b.onClose;
         this.calls = new BoundedCalls(b.dataSource, b.statementTimeout, "elector-jdbc-" + table);
+    }
+
+    /**
+     * Hint connections are held for long; taken from a bounded pool they could starve the lease
+     * statements. A HikariCP pool's settings give a connection outside it; other data sources are
+     * asked for a connection (size such a pool for 1 + {@code releaseHintWaiters} more).
+     */
+    private static NamedLockHints.Connector defaultHintConnections(Builder b) {
+        DataSource ds = b.dataSource;
+        Duration timeout = b.statementTimeout;
+        return () -> {
+            if (ds.isWrapperFor(com.zaxxer.hikari.HikariDataSource.class)) {
+                com.zaxxer.hikari.HikariDataSource pool = ds.unwrap(com.zaxxer.hikari.HikariDataSource.class);
+                if (pool.getJdbcUrl() != null) {
+                    return JdbcBackend.hintConnection(pool, timeout);
+                }
+            }
+            return ds.getConnection();
+        };
     }
 
     /** A builder for a store on {@code dataSource}. */
@@ -136,7 +160,8 @@ public final class JdbcLeaseStore implements LeaseStore {
         if (requests.isEmpty()) {
             return List.of();
         }
-        return calls.call("acquire", c -> {
+        long sent = System.nanoTime();
+        List<AcquireResult> results = calls.call("acquire", c -> {
             LeaseStatements s = statements(c);
             List<AcquireResult> out = new ArrayList<>(requests.size());
             for (List<LeaseRequest> round : distinctRounds(requests)) {
@@ -146,6 +171,23 @@ public final class JdbcLeaseStore implements LeaseStore {
             }
             return out;
         });
+        NamedLockHints h = lockHints;
+        if (h != null) {
+            Map<String, Duration> ttls = new HashMap<>();
+            for (LeaseRequest r : requests) {
+                ttls.putIfAbsent(r.election(), r.ttl());
+            }
+            long now = System.nanoTime();
+            for (AcquireResult r : results) {
+                Duration ttl = ttls.get(r.election());
+                if (r.acquired()) {
+                    h.acquired(r.election(), r.token(), ttl, sent);
+                } else {
+                    h.observed(r.election(), r.holder(), ttl, now);
+                }
+            }
+        }
+        return results;
     }
 
     private List<AcquireResult> acquireChunk(Connection c, LeaseStatements s, List<LeaseRequest> chunk)
@@ -192,7 +234,8 @@ public final class JdbcLeaseStore implements LeaseStore {
         if (leases.isEmpty()) {
             return Set.of();
         }
-        return calls.call("renew", c -> {
+        long sent = System.nanoTime();
+        Set<String> result = calls.call("renew", c -> {
             LeaseStatements s = statements(c);
             Set<String> renewed = new HashSet<>();
             for (List<HeldLease> chunk : chunks(leases, dialect.maxRowsPerStatement())) {
@@ -200,11 +243,27 @@ public final class JdbcLeaseStore implements LeaseStore {
             }
             return renewed;
         });
+        NamedLockHints h = lockHints;
+        if (h != null) {
+            for (HeldLease l : leases) {
+                h.renewed(l.election(), l.token(), result.contains(l.election()), sent);
+            }
+        }
+        return result;
     }
 
     @Override
     public void release(HeldLease lease) throws LeaseStoreException {
-        boolean released = calls.call("release", c -> statements(c).release(c, lease, channel()));
+        boolean released;
+        try {
+            released = calls.call("release", c -> statements(c).release(c, lease, channel()));
+        } finally {
+            // Right after the release statement (also when it failed: the hint is only a hint).
+            NamedLockHints h = lockHints;
+            if (h != null) {
+                h.released(lease.election(), lease.token());
+            }
+        }
         if (released) {
             for (Consumer<String> l : releaseListeners) {
                 l.accept(lease.election());
@@ -220,7 +279,9 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     /**
      * Release notifications: releases made through this store are reported at once; on PostgreSQL,
-     * releases by other processes arrive through LISTEN/NOTIFY on one extra connection.
+     * releases by other processes arrive through LISTEN/NOTIFY on one extra connection; on
+     * MySQL/MariaDB through named-lock hints ({@link NamedLockHints}) on one connection plus one per
+     * watched election (at most {@link Builder#releaseHintWaiters(int)}).
      */
     @Override
     public AutoCloseable onReleased(Consumer<String> listener) {
@@ -233,6 +294,16 @@ public final class JdbcLeaseStore implements LeaseStore {
     }
 
     private void startListenerIfNeeded() {
+        if (notifications && !closed && lockHints == null && dialect == Dialect.MYSQL && !releaseListeners.isEmpty()) {
+            NamedLockHints h =
+                    new NamedLockHints(hintConnections, table, hintWaiters, calls.queryTimeoutSeconds(), election -> {
+                        for (Consumer<String> l : releaseListeners) {
+                            l.accept(election);
+                        }
+                    });
+            h.start();
+            lockHints = h;
+        }
         if (notifications
                 && !closed
                 && pgListener == null
@@ -252,9 +323,15 @@ public final class JdbcLeaseStore implements LeaseStore {
         return c.length() > 63 ? c.substring(0, 63) : c;
     }
 
+    /** The MySQL/MariaDB release hints, if running (for tests). */
+    NamedLockHints lockHints() {
+        return lockHints;
+    }
+
     @Override
     public void close() {
         PgReleaseListener l;
+        NamedLockHints h;
         synchronized (this) {
             if (closed) {
                 return;
@@ -262,9 +339,14 @@ public final class JdbcLeaseStore implements LeaseStore {
             closed = true;
             l = pgListener;
             pgListener = null;
+            h = lockHints;
+            lockHints = null;
         }
         if (l != null) {
             l.close();
+        }
+        if (h != null) {
+            h.close();
         }
         calls.close();
         if (onClose != null) {
@@ -329,6 +411,8 @@ public final class JdbcLeaseStore implements LeaseStore {
         private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
         private boolean createTable = true;
         private boolean notifications = true;
+        private int hintWaiters = NamedLockHints.DEFAULT_MAX_WAITERS;
+        private NamedLockHints.Connector hintConnections;
         private Dialect dialect;
         private AutoCloseable onClose;
 
@@ -361,9 +445,34 @@ public final class JdbcLeaseStore implements LeaseStore {
             return this;
         }
 
-        /** Whether to LISTEN for releases on PostgreSQL, using one extra connection (default true). */
+        /**
+         * Whether waiting candidates learn of releases by other processes at once (default true):
+         * on PostgreSQL by LISTEN/NOTIFY on one extra connection, on MySQL/MariaDB by named-lock
+         * hints on one extra connection plus one per watched election (see {@link
+         * #releaseHintWaiters(int)}). Off: they see a release at their next retry.
+         */
         public Builder releaseNotifications(boolean enabled) {
             this.notifications = enabled;
+            return this;
+        }
+
+        /**
+         * MySQL/MariaDB: how many elections one process watches for releases at most, each with a
+         * thread and a connection of its own, 0 to 64 (default {@value NamedLockHints#DEFAULT_MAX_WAITERS}).
+         * Waiting on more elections than this, the others hand over at the retry interval. 0
+         * still keeps locks for the elections this process holds, so that others are told.
+         */
+        public Builder releaseHintWaiters(int max) {
+            if (max < 0 || max > 64) {
+                throw new IllegalArgumentException("releaseHintWaiters must be between 0 and 64: " + max);
+            }
+            this.hintWaiters = max;
+            return this;
+        }
+
+        /** Where MySQL hint connections come from (default: the data source). */
+        Builder hintConnections(NamedLockHints.Connector connector) {
+            this.hintConnections = connector;
             return this;
         }
 
