@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *       locks it holds with it, so calls from the lease engine only update a map and never block.
  *   <li><b>Waiter side.</b> For each election this process waits on (at most {@code maxWaiters};
  *       beyond that it just polls), a daemon thread on its own connection checks that someone
- *       holds the lock ({@code IS_USED_LOCK}) and then blocks in {@code GET_LOCK(name, 2)}; once
+ *       holds the lock ({@code IS_USED_LOCK}) and then blocks in {@code GET_LOCK(name, 5)}; once
  *       it gets the lock it releases it at once and fires the release notice. A free lock is not a
  *       release (the holder may not have taken it yet, or may run without hints): the waiter then
  *       checks again with a growing pause (100 ms to 2 s).
@@ -61,7 +61,7 @@ final class NamedLockHints implements AutoCloseable {
     /** The default number of elections per process watched by a waiter. */
     static final int DEFAULT_MAX_WAITERS = 4;
     /** One {@code GET_LOCK} wait of a waiter, in seconds (bounded loop; checks for close between). */
-    static final int WAIT_SECONDS = 2;
+    static final int WAIT_SECONDS = 5;
 
     private static final int LOCKS_PER_STATEMENT = 100;
     private static final long RETAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -93,7 +93,7 @@ final class NamedLockHints implements AutoCloseable {
     // Holder thread only.
     private final Set<String> locked = new HashSet<>();
     private final Map<String, Long> retryAt = new HashMap<>();
-    private Connection holderConn;
+    private volatile Connection holderConn;
     private long lastPing;
 
     /** One election this process holds: the token it holds it with and when that was last confirmed. */
@@ -259,7 +259,7 @@ final class NamedLockHints implements AutoCloseable {
         if (!unavailableLogged) {
             unavailableLogged = true;
             log.warn(
-                    "mysql release hints ({}) unavailable, handing over at the retry interval instead: {}",
+                    "mysql release hints ({}) failed; handing over at the retry interval until they work again: {}",
                     what,
                     BoundedCalls.describe(e));
         } else {
@@ -420,7 +420,6 @@ final class NamedLockHints implements AutoCloseable {
 
     private void releaseAllAndClose() {
         Connection c = holderConn;
-        holderConn = null;
         if (c == null) {
             return;
         }
@@ -442,6 +441,8 @@ final class NamedLockHints implements AutoCloseable {
                 locked.clear();
             }
             abort(c);
+        } finally {
+            holderConn = null;
         }
     }
 
@@ -505,6 +506,7 @@ final class NamedLockHints implements AutoCloseable {
         private volatile long lastRequested;
         private volatile long staleAfter;
         private volatile Statement inFlight;
+        private volatile Connection conn;
 
         Waiter(String election, long now, long staleAfter) {
             this.election = election;
@@ -561,6 +563,7 @@ final class NamedLockHints implements AutoCloseable {
                     try {
                         if (c == null) {
                             c = connector.open();
+                            conn = c;
                             c.setAutoCommit(true);
                         }
                         if (!lockUsed(c)) {
@@ -594,6 +597,7 @@ final class NamedLockHints implements AutoCloseable {
                         unavailable("waiter", e);
                         abort(c);
                         c = null;
+                        conn = null;
                         clean = true;
                         if (pause(Math.min(5_000, 100L << Math.min(failures, 6)))) {
                             break;
@@ -678,7 +682,23 @@ final class NamedLockHints implements AutoCloseable {
         for (Waiter w : ws) {
             w.cancel();
         }
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS + queryTimeoutSeconds + 1);
+        // Normally quick: the holder releases its locks in one statement, waiters are cancelled.
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(queryTimeoutSeconds);
+        join(holder, until);
+        for (Waiter w : ws) {
+            join(w.thread, until);
+        }
+        // Still stuck (a blackholed network): end their sessions, which frees any lock, and move on;
+        // the daemon threads end at their socket timeout at the latest.
+        if (holder.isAlive()) {
+            abort(holderConn);
+        }
+        for (Waiter w : ws) {
+            if (w.thread.isAlive()) {
+                abort(w.conn);
+            }
+        }
+        until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         join(holder, until);
         for (Waiter w : ws) {
             join(w.thread, until);

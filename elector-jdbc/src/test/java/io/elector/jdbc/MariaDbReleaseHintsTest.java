@@ -217,6 +217,79 @@ class MariaDbReleaseHintsTest {
         assertThat(sessionsWaitingOn(election)).isZero();
     }
 
+    @Test
+    void aFreedLockIsNotATakeoverWhileTheLeaseIsValid() throws Exception {
+        String election = prefix + "-killed";
+        JdbcLeaseStore sa = store(b -> b);
+        JdbcLeaseStore sb = store(b -> b);
+        Election a = elector(sa, "a").join(election);
+        awaitLeader(a, Duration.ofSeconds(10));
+        Election b = elector(sb, "b").join(election);
+        awaitBlocked(sb, election);
+        long token = a.leadership().orElseThrow().fencingToken();
+        long notices = sb.lockHints().notices();
+        long holderSession = lockHolder(election);
+
+        // The leader's lock session ends (as after a crash, a proxy timeout or an operator's KILL)
+        // while its lease is valid: the waiter is told, retries, finds the lease held and waits.
+        try (Connection c = connect()) {
+            c.createStatement().execute("KILL CONNECTION " + holderSession);
+        }
+        await("the notice")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> sb.lockHints().notices() > notices);
+        Thread.sleep(1_000);
+        assertThat(isLeader(b)).isFalse();
+        assertThat(isLeader(a)).isTrue();
+        assertThat(a.leadership().orElseThrow().fencingToken()).isEqualTo(token);
+
+        // The holder notices its dead connection (a ping every 5 s) and takes the lock again.
+        await("the lock taken again")
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> lockHolder(election) > 0 && lockHolder(election) != holderSession);
+        awaitBlocked(sb, election);
+        long t0 = System.nanoTime();
+        a.resign();
+        awaitLeader(b, Duration.ofSeconds(15));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(HANDOVER_BOUND);
+    }
+
+    @Test
+    void withoutHintConnectionsAResignIsHandedOverByPolling() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        String refused = Databases.viaPort(uri, closedPort);
+        NamedLockHints.Connector nowhere = () -> DriverManager.getConnection(refused, Databases.props(uri));
+        String election = prefix + "-nohint";
+        JdbcLeaseStore sa = store(b -> b.hintConnections(nowhere));
+        JdbcLeaseStore sb = store(b -> b.hintConnections(nowhere));
+        Election a = elector(sa, "a").join(election);
+        awaitLeader(a, Duration.ofSeconds(10));
+        Election b = elector(sb, "b").join(election);
+        await("b sees a lead")
+                .atMost(Duration.ofSeconds(15))
+                .until(() -> b.leader().isPresent());
+        a.resign();
+        awaitLeader(b, SLOW_POLL.retryInterval().multipliedBy(2));
+        assertThat(isLeader(a)).isFalse();
+        assertThat(sb.lockHints().notices()).isZero();
+        assertThat(sa.lockHints().lockedForTests()).isEmpty();
+    }
+
+    private long lockHolder(String election) throws Exception {
+        try (Connection c = connect();
+                PreparedStatement ps = c.prepareStatement("SELECT IS_USED_LOCK(?)")) {
+            ps.setString(1, NamedLockHints.lockName(table, election));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private List<String> hintThreads() {
         List<String> out = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
