@@ -52,6 +52,9 @@ import org.slf4j.LoggerFactory;
  * same bound, which also covers a blackholed network where a cancel request never arrives.
  * Failures become {@link LeaseStoreException}.
  *
+ * <p><b>Release notifications</b> (hints only, see {@link Builder#releaseNotifications(boolean)}):
+ * PostgreSQL LISTEN/NOTIFY; MySQL/MariaDB named locks ({@link NamedLockHints}).
+ *
  * <p>Not promised: fast takeover when a holder's connection drops; a crashed holder is replaced
  * when its lease expires (see the module README for why a connection-bound lock cannot safely do
  * better). Thread-safe.

@@ -52,6 +52,8 @@ public final class BenchCandidate {
         JdbcLeaseStore store = JdbcLeaseStore.builder(counting)
                 .table(uri.table())
                 .statementTimeout(timeout)
+                // ELECTOR_RELEASE_NOTIFICATIONS=false: the polling-only control run.
+                .releaseNotifications(!"false".equalsIgnoreCase(System.getenv("ELECTOR_RELEASE_NOTIFICATIONS")))
                 .closing(pool)
                 .build();
         ElectionSettings settings = leaseMillis == 0
