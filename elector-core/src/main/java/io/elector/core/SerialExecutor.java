@@ -8,31 +8,33 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks one at a time, in submission order, on a shared executor: the event loop of one
- * election (and the ordered callback lane of its listeners). A task that throws is logged at WARN;
- * the lane goes on.
+ * election (and the ordered callback lane of its listeners), or a backend's own loop (the Raft
+ * node's). A task that throws is logged at WARN; the lane goes on. Tasks run in bounded batches so
+ * that one busy lane cannot starve the others sharing the pool.
  */
-final class SerialExecutor implements Executor {
+public final class SerialExecutor implements Executor {
     private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
+    private static final int BATCH = 256;
     private final Executor delegate;
     private final String name;
     private final Queue<Runnable> tasks = new ArrayDeque<>();
     private boolean running;
     private volatile Thread owner;
 
-    SerialExecutor(Executor delegate, String name) {
+    public SerialExecutor(Executor delegate, String name) {
         this.delegate = delegate;
         this.name = name;
     }
 
     /** A lane that queues tasks but runs none until {@link #resume()}. */
-    static SerialExecutor paused(Executor delegate, String name) {
+    public static SerialExecutor paused(Executor delegate, String name) {
         SerialExecutor s = new SerialExecutor(delegate, name);
         s.running = true;
         return s;
     }
 
     /** Starts running the tasks queued while paused. */
-    void resume() {
+    public void resume() {
         delegate.execute(this::drain);
     }
 
@@ -57,8 +59,26 @@ final class SerialExecutor implements Executor {
         }
     }
 
+    /**
+     * Like {@link #execute}, but when the lane is idle runs the task (and whatever queues meanwhile,
+     * up to one batch) on the calling thread instead of handing it to the pool. For callers whose
+     * thread has nothing else to do and may be held for one batch (a connection's reader thread);
+     * the order is kept either way.
+     */
+    public void executeHere(Runnable task) {
+        boolean start;
+        synchronized (tasks) {
+            tasks.add(task);
+            start = !running;
+            running = true;
+        }
+        if (start) {
+            drain();
+        }
+    }
+
     /** True when called from a task of this executor. */
-    boolean inLane() {
+    public boolean inLane() {
         return owner == Thread.currentThread();
     }
 
@@ -66,7 +86,7 @@ final class SerialExecutor implements Executor {
         owner = Thread.currentThread();
         try {
             // Bounded batch so one busy lane cannot starve others sharing the pool.
-            for (int i = 0; i < 1024; i++) {
+            for (int i = 0; i < BATCH; i++) {
                 Runnable next;
                 synchronized (tasks) {
                     next = tasks.poll();
@@ -84,6 +104,14 @@ final class SerialExecutor implements Executor {
         } finally {
             owner = null;
         }
-        delegate.execute(this::drain);
+        try {
+            delegate.execute(this::drain);
+        } catch (RuntimeException rejected) {
+            synchronized (tasks) {
+                running = false;
+                tasks.clear();
+            }
+            log.debug("{}: executor rejected task (shut down)", name);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.elector.memory;
 
 import io.elector.core.LeaseBackend;
+import io.elector.spi.LeaseStore;
 import io.elector.time.TimeSource;
 
 /**
@@ -17,6 +18,6 @@ public final class InMemoryBackend {
 
     /** A backend over a shared store: one per simulated process. */
     public static LeaseBackend on(InMemoryLeaseStore store) {
-        return LeaseBackend.of(new UnclosableStore(store));
+        return LeaseBackend.of(LeaseStore.unclosable(store));
     }
 }

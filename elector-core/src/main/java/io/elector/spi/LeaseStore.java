@@ -56,4 +56,14 @@ public interface LeaseStore extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * A view of {@code store} whose {@link #close()} does nothing, for a store shared by several
+     * backends or owned by someone else (an application context) that closes it itself.
+     */
+    static LeaseStore unclosable(LeaseStore store) {
+        return store instanceof UnclosableStore
+                ? store
+                : new UnclosableStore(java.util.Objects.requireNonNull(store, "store"));
+    }
 }

@@ -193,6 +193,11 @@ public final class JdbcLeaseStore implements LeaseStore {
         return results;
     }
 
+    /** A unique-key violation: SQLState 23505 (PostgreSQL, H2) or MySQL/MariaDB error 1062. */
+    private static boolean isDuplicateKey(SQLException e) {
+        return "23505".equals(e.getSQLState()) || e.getErrorCode() == 1062;
+    }
+
     private List<AcquireResult> acquireChunk(Connection c, LeaseStatements s, List<LeaseRequest> chunk)
             throws SQLException {
         List<String> names = new ArrayList<>(chunk.size());
@@ -207,7 +212,18 @@ public final class JdbcLeaseStore implements LeaseStore {
                 want.add(r);
             }
         }
-        Map<String, Long> won = want.isEmpty() ? Map.of() : s.acquire(c, want, nonce());
+        Map<String, Long> won;
+        try {
+            won = want.isEmpty() ? Map.of() : s.acquire(c, want, nonce());
+        } catch (SQLException e) {
+            if (!isDuplicateKey(e)) {
+                throw e;
+            }
+            // H2's MERGE is not atomic against another process inserting the same new election's
+            // row at the same moment: that row exists now, so the same statement takes its matched
+            // path (and judges the other candidate's fresh lease like any other).
+            won = s.acquire(c, want, nonce());
+        }
         List<String> raced = new ArrayList<>();
         for (LeaseRequest r : want) {
             if (!won.containsKey(r.election())) {

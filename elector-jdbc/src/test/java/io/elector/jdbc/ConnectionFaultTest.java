@@ -55,7 +55,7 @@ class ConnectionFaultTest {
         // The old leadership ended by its deadline: at most one lease after the cut.
         assertThat(l.deadlineNanos() - cutAt).isLessThanOrEqualTo(JdbcFixture.LEASE.toNanos());
         assertThat(next.leadership().fencingToken()).isGreaterThan(l.fencingToken());
-        fixture.proxy(leader.backend()).pass();
+        fixture.proxy(leader.backend()).heal();
         // The healed candidate competes again as a follower; never two leaders (the checker judges).
         Candidate after = harness.awaitLeader(election, cs, Duration.ofSeconds(10));
         assertThat(harness.leaders(election, cs)).containsExactly(after);
@@ -71,7 +71,7 @@ class ConnectionFaultTest {
         // Blackhole for a third of the lease: renewals fail, then succeed before the deadline.
         fixture.proxy(leader.backend()).blackhole();
         Thread.sleep(JdbcFixture.LEASE.toMillis() / 3);
-        fixture.proxy(leader.backend()).pass();
+        fixture.proxy(leader.backend()).heal();
         Thread.sleep(JdbcFixture.LEASE.toMillis() * 2);
         assertThat(l.isValid()).as("still the same leadership after the blip").isTrue();
         assertThat(harness.leaders(election, cs)).containsExactly(leader);

@@ -4,8 +4,10 @@ import io.elector.api.ElectionSettings;
 import io.elector.core.LeaseBackend;
 import io.elector.spi.Backend;
 import io.elector.testkit.BackendFixture;
+import io.elector.testkit.TcpProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -30,7 +32,7 @@ final class JdbcFixture implements BackendFixture {
     public synchronized Backend newBackend() {
         TcpProxy proxy;
         try {
-            proxy = new TcpProxy(Databases.port(server));
+            proxy = new TcpProxy(new InetSocketAddress("127.0.0.1", Databases.port(server)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -57,7 +59,7 @@ final class JdbcFixture implements BackendFixture {
 
     @Override
     public void restore(Backend backend) {
-        proxy(backend).pass();
+        proxy(backend).heal();
     }
 
     @Override

@@ -8,6 +8,8 @@ import io.elector.spi.AcquireResult;
 import io.elector.spi.HeldLease;
 import io.elector.spi.LeaseRequest;
 import io.elector.spi.LeaseStoreException;
+import io.elector.testkit.TcpProxy;
+import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -234,7 +236,7 @@ class JdbcLeaseStoreTest {
             // The embedded H2 database has no network to blackhole; the conformance suite covers H2 over TCP.
             return;
         }
-        TcpProxy proxy = new TcpProxy(Databases.port(uri));
+        TcpProxy proxy = new TcpProxy(new InetSocketAddress("127.0.0.1", Databases.port(uri)));
         open.add(proxy);
         JdbcLeaseStore s =
                 JdbcBackend.storeFromUri(uri.withJdbcUrl(Databases.viaPort(uri, proxy.port()), Duration.ofMillis(500)));
@@ -250,7 +252,7 @@ class JdbcLeaseStoreTest {
                 .isInstanceOf(LeaseStoreException.class)
                 .hasMessageContaining("no answer");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
-        proxy.pass();
+        proxy.heal();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * check-quorum, the leader lease and leadership transfer. There is no replicated log: the only
  * thing the group agrees on is who leads in which term, and the term is the fencing token.
  *
- * <p><b>Threads.</b> Loop-confined: every method runs on the node's {@link Lane}. Outgoing
+ * <p><b>Threads.</b> Loop-confined: every method runs on the node's loop (a {@link io.elector.core.SerialExecutor}). Outgoing
  * messages go to the node's outbox, which is sent only after changed terms and votes are
  * durable ({@link RaftNode#flush}).
  *

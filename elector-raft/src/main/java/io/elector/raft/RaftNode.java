@@ -2,6 +2,7 @@ package io.elector.raft;
 
 import io.elector.api.ElectorException;
 import io.elector.api.LeaderInfo;
+import io.elector.core.SerialExecutor;
 import io.elector.spi.CandidateEvents;
 import io.elector.spi.CandidateSession;
 import io.elector.spi.JoinRequest;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * One Raft node: every election of the cluster on this process, one event loop.
  *
  * <p><b>Threads.</b> Transport threads hand frames to {@link #onFrame}, which answers observer
- * queries from an immutable snapshot and enqueues everything else on the {@link Lane}. The timer
+ * queries from an immutable snapshot and enqueues everything else on the {@link SerialExecutor}. The timer
  * (armed for the earliest due moment, see {@link #arm}) and calls from the core are enqueued the
  * same way. Only lane tasks
  * touch {@link ElectionGroup}s. After every step {@link #flush} sends the messages it produced,
@@ -60,7 +61,7 @@ final class RaftNode {
     private final PreferredLeader policy;
     private final Map<Integer, Integer> priorities;
     private final SplittableRandom random;
-    private final Lane lane;
+    private final SerialExecutor lane;
     private final long tickNanos;
     private final long queryNanos;
 
@@ -113,7 +114,7 @@ final class RaftNode {
         this.policy = policy;
         this.priorities = Map.copyOf(priorities);
         this.random = new SplittableRandom(seed);
-        this.lane = new Lane(runtime.loopExecutor(), "raft node " + selfId);
+        this.lane = new SerialExecutor(runtime.loopExecutor(), "raft node " + selfId);
         // The finest timer granularity: no two wake-ups closer than this.
         this.tickNanos = Math.max(1, Math.min(1_000_000, timing.heartbeatNanos() / 10));
         this.queryNanos = 2 * timing.heartbeatNanos();

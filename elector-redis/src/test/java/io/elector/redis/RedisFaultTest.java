@@ -100,7 +100,7 @@ class RedisFaultTest {
             Candidate next = harness.awaitNewLeader("reset", cs, leader, Duration.ofSeconds(10));
             assertThat(next.election("reset").leadership().orElseThrow().fencingToken())
                     .isGreaterThan(l.fencingToken());
-            fixture.proxy(leader.backend()).open();
+            fixture.proxy(leader.backend()).heal();
             // The old leader reconnects and competes again; at no instant two leaders.
             long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
             for (int i = 0; i < 1000 && System.nanoTime() - end < 0; i++) {

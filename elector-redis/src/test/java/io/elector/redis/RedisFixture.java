@@ -3,9 +3,11 @@ package io.elector.redis;
 import io.elector.api.ElectionSettings;
 import io.elector.spi.Backend;
 import io.elector.testkit.BackendFixture;
+import io.elector.testkit.TcpProxy;
 import io.lettuce.core.RedisURI;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -41,7 +43,8 @@ final class RedisFixture implements BackendFixture {
     public synchronized Backend newBackend() {
         TcpProxy proxy;
         try {
-            proxy = new TcpProxy(server.uri().getHost(), server.uri().getPort());
+            proxy = new TcpProxy(
+                    new InetSocketAddress(server.uri().getHost(), server.uri().getPort()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -74,7 +77,7 @@ final class RedisFixture implements BackendFixture {
 
     @Override
     public synchronized void restore(Backend backend) {
-        proxies.get(backend).open();
+        proxies.get(backend).heal();
     }
 
     @Override

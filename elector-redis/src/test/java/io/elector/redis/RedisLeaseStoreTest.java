@@ -9,7 +9,9 @@ import io.elector.spi.AcquireResult;
 import io.elector.spi.HeldLease;
 import io.elector.spi.LeaseRequest;
 import io.elector.spi.LeaseStoreException;
+import io.elector.testkit.TcpProxy;
 import io.lettuce.core.RedisURI;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -225,7 +227,8 @@ class RedisLeaseStoreTest {
 
     @Test
     void anUnreachableServerFailsWithinTheCommandTimeout() throws Exception {
-        try (TcpProxy proxy = new TcpProxy(config.uri().getHost(), config.uri().getPort())) {
+        try (TcpProxy proxy = new TcpProxy(
+                new InetSocketAddress(config.uri().getHost(), config.uri().getPort()))) {
             RedisURI viaProxy = RedisURI.builder(config.uri())
                     .withHost("127.0.0.1")
                     .withPort(proxy.port())
@@ -241,7 +244,7 @@ class RedisLeaseStoreTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
             proxy.cut();
             assertThatThrownBy(() -> a.read("e")).isInstanceOf(LeaseStoreException.class);
-            proxy.open();
+            proxy.heal();
             await().atMost(Duration.ofSeconds(10))
                     .ignoreExceptions()
                     .until(() -> a.read("e").isPresent());

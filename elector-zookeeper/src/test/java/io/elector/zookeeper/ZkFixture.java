@@ -3,8 +3,10 @@ package io.elector.zookeeper;
 import io.elector.api.ElectionSettings;
 import io.elector.spi.Backend;
 import io.elector.testkit.BackendFixture;
+import io.elector.testkit.TcpProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -37,7 +39,7 @@ final class ZkFixture implements BackendFixture {
     public synchronized Backend newBackend() {
         TcpProxy proxy;
         try {
-            proxy = new TcpProxy("127.0.0.1", serverPort);
+            proxy = new TcpProxy(new InetSocketAddress("127.0.0.1", serverPort));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -66,7 +68,7 @@ final class ZkFixture implements BackendFixture {
 
     @Override
     public synchronized void restore(Backend backend) {
-        proxies.get(backend).open();
+        proxies.get(backend).heal();
     }
 
     @Override

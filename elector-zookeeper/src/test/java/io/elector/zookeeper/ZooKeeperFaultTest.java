@@ -121,7 +121,7 @@ class ZooKeeperFaultTest {
             long nextToken = next.election("expiry").leadership().orElseThrow().fencingToken();
             assertThat(nextToken).isGreaterThan(l.fencingToken());
             Thread.sleep(ZkFixture.SESSION.toMillis() * 3);
-            fixture.proxy(leader.backend()).open();
+            fixture.proxy(leader.backend()).heal();
             // The old leader re-joins with a new session and a new znode: it can lead again after a resign.
             await().atMost(Duration.ofSeconds(15)).until(() -> znodes("expiry", fixture) == 3);
             next.election("expiry").resign().toCompletableFuture().join();

@@ -83,7 +83,7 @@ public class ElectorAutoConfiguration {
             backend = own;
         } else if (store != null) {
             // The application's store (say a JdbcLeaseStore on its own DataSource): Spring closes it.
-            backend = LeaseBackend.of(new UnclosedStore(new ObservedLeaseStore(store, listeners)));
+            backend = LeaseBackend.of(LeaseStore.unclosable(new ObservedLeaseStore(store, listeners)));
         } else {
             backend = openBackend(properties, listeners, resourceLoader.getClassLoader());
         }

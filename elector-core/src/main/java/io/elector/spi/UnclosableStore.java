@@ -1,17 +1,12 @@
-package io.elector.memory;
+package io.elector.spi;
 
 import io.elector.api.LeaderInfo;
-import io.elector.spi.AcquireResult;
-import io.elector.spi.HeldLease;
-import io.elector.spi.LeaseRequest;
-import io.elector.spi.LeaseStore;
-import io.elector.spi.LeaseStoreException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
-/** A view of a shared store whose close does not close the store. */
+/** A view of a store whose close does not close the store: see {@link LeaseStore#unclosable}. */
 final class UnclosableStore implements LeaseStore {
     private final LeaseStore store;
 
