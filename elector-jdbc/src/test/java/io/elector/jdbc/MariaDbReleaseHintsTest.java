@@ -256,6 +256,25 @@ class MariaDbReleaseHintsTest {
     }
 
     @Test
+    void aLeaderThatLosesItsLeaseLetsGoOfItsLock() throws Exception {
+        String election = prefix + "-lost";
+        JdbcLeaseStore sa = store(b -> b);
+        Election a = elector(sa, "a").join(election);
+        awaitLeader(a, Duration.ofSeconds(10));
+        await("a's lock").atMost(Duration.ofSeconds(10)).until(() -> lockUsed(election));
+        // An operator hands the lease to someone else: a's next renewal finds it gone.
+        try (Connection c = connect();
+                PreparedStatement ps = c.prepareStatement(
+                        "UPDATE " + table + " SET holder = 'operator', token = token + 1 WHERE election = ?")) {
+            ps.setString(1, election);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        await("a steps down").atMost(Duration.ofSeconds(10)).until(() -> !isLeader(a));
+        await("a's lock released").atMost(Duration.ofSeconds(5)).until(() -> !lockUsed(election));
+        assertThat(sa.lockHints().lockedForTests()).doesNotContain(election);
+    }
+
+    @Test
     void withoutHintConnectionsAResignIsHandedOverByPolling() throws Exception {
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
