@@ -34,7 +34,7 @@ public final class RedisBackend {
      * first use, so it can be created while Redis is down.
      */
     public static Backend create(RedisStoreConfig config) {
-        return new SelfObservingBackend(LeaseBackend.of(RedisLeaseStore.create(config)));
+        return LeaseBackend.of(RedisLeaseStore.create(config));
     }
 
     /**
@@ -51,7 +51,7 @@ public final class RedisBackend {
             store.close();
             throw e;
         }
-        return new SelfObservingBackend(LeaseBackend.of(store));
+        return LeaseBackend.of(store);
     }
 
     /** Parses an Elector URI into a config (see {@link #create(URI)}), reading the environment. */

@@ -33,7 +33,7 @@ public final class BenchCandidate {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         CountingLeaseStore store = new CountingLeaseStore(RedisLeaseStore.create(RedisBackend.config(uri)));
         AtomicInteger leaders = new AtomicInteger();
-        try (Elector elector = Elector.builder(new SelfObservingBackend(LeaseBackend.of(store)))
+        try (Elector elector = Elector.builder(LeaseBackend.of(store))
                 .candidateId(id)
                 .closeBackendOnClose(true)
                 .build()) {
