@@ -33,6 +33,7 @@ import picocli.CommandLine.ScopeType;
             "  elector run -b postgresql://127.0.0.1:5432/test?user=postgres -e nightly -- ./backup.sh",
             "  elector status -b postgresql://127.0.0.1:5432/test?user=postgres -e nightly --json",
             "  elector run -b zookeeper://127.0.0.1:2181/elector -e nightly -- ./backup.sh",
+            "  elector run --config /etc/elector.properties -- ./backup.sh",
             "",
             "Exit codes: 0 success, 1 failed check (e.g. nobody leads), 2 bad usage or configuration.",
             "'elector run' exits with its command's status (see 'elector run --help')."
@@ -43,6 +44,17 @@ public final class ElectorCommand implements Runnable {
             scope = ScopeType.INHERIT,
             description = "Log what happens inside, and print stack traces of errors.")
     boolean verbose;
+
+    // Read by Main before parsing (the file supplies the options' defaults); declared here so that
+    // every command accepts it and lists it in --help.
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            scope = ScopeType.INHERIT,
+            description = "Option defaults from FILE (env ELECTOR_CONFIG): key=value lines, keys are option names"
+                    + " without dashes (backend=..., election=..., lease=5s, http=8080) or prefixed with a command"
+                    + " (run.grace=2s); the command line wins, then ELECTOR_BACKEND/ELECTOR_ELECTION, then the file.")
+    java.nio.file.Path config;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -2,8 +2,13 @@ package io.elector.cli;
 
 import io.elector.cli.backend.BackendConfigException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * {@code elector}: exit codes are 0 on success, 1 on a failed check, 2 on bad usage or
@@ -29,16 +34,37 @@ public final class Main {
         boolean verbose = Arrays.stream(args).takeWhile(a -> !a.equals("--")).anyMatch(a -> a.equals("--verbose"));
         boolean zkServer = args.length > 0 && args[0].equals("zk-server");
         configureLogging(verbose, zkServer);
-        CommandLine cl = commandLine(verbose);
+        ConfigFile[] config = new ConfigFile[1];
+        CommandLine cl = commandLine(verbose, config);
+        try {
+            Optional<Path> file = ConfigFile.find(args, System.getenv());
+            if (file.isPresent()) {
+                config[0] = ConfigFile.load(file.get(), cl);
+                cl.setDefaultValueProvider(config[0]);
+            }
+        } catch (UsageException e) {
+            cl.getErr().println("elector: " + firstLine(e.getMessage()));
+            cl.getErr().flush();
+            return USAGE;
+        }
         return cl.execute(args);
     }
 
     static CommandLine commandLine(boolean verbose) {
+        return commandLine(verbose, new ConfigFile[1]);
+    }
+
+    private static CommandLine commandLine(boolean verbose, ConfigFile[] config) {
         CommandLine cl = new CommandLine(new ElectorCommand());
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             String name = ex.getCommandLine().getCommandSpec().qualifiedName();
-            err.println(name + ": " + firstLine(ex.getMessage()) + " (see '" + name + " --help')");
+            String fromFile = fromFile(config[0], ex.getArgSpec(), ex.getValue());
+            if (fromFile != null) {
+                err.println(name + ": " + fromFile + ": " + firstLine(ex.getMessage()));
+            } else {
+                err.println(name + ": " + firstLine(ex.getMessage()) + " (see '" + name + " --help')");
+            }
             err.flush();
             return USAGE;
         });
@@ -48,14 +74,13 @@ public final class Main {
             if (verbose) {
                 ex.printStackTrace(err);
             }
-            if (ex instanceof UsageException || ex instanceof BackendConfigException) {
-                err.println(name + ": " + firstLine(ex.getMessage()));
-                err.flush();
-                return USAGE;
-            }
-            if (ex instanceof IllegalArgumentException) {
-                // Validation errors of the core (InvalidSettingException: names, settings) are configuration errors.
-                err.println(name + ": " + firstLine(ex.getMessage()));
+            if (ex instanceof UsageException
+                    || ex instanceof BackendConfigException
+                    || ex instanceof IllegalArgumentException) {
+                // IllegalArgumentException: validation errors of the core (InvalidSettingException: names,
+                // settings) are configuration errors too.
+                String line = firstLine(ex.getMessage());
+                err.println(name + ": " + line + fileNote(config[0], line, commandLine));
                 err.flush();
                 return USAGE;
             }
@@ -64,6 +89,38 @@ public final class Main {
             return FAILED;
         });
         return cl;
+    }
+
+    /** "config file F: key 'K'" when the value that failed to convert came from the config file. */
+    private static String fromFile(ConfigFile config, ArgSpec arg, String value) {
+        if (config == null || !(arg instanceof OptionSpec o)) {
+            return null;
+        }
+        Optional<String> key = config.keyFor(o.longestName());
+        // Only when the value that failed is the file's (the command line may give the same option).
+        if (key.isEmpty() || value == null || !value.equals(config.value(key.get()))) {
+            return null;
+        }
+        return "config file " + config.file() + ": key '" + key.get() + "'";
+    }
+
+    /**
+     * " (--x from key 'x' in config file F)" when {@code message} names an option whose value came
+     * from the config file (not given on the command line), else "".
+     */
+    private static String fileNote(ConfigFile config, String message, CommandLine failed) {
+        if (config == null) {
+            return "";
+        }
+        ParseResult pr = failed.getParseResult();
+        for (String option : config.appliedOptions()) {
+            boolean onCommandLine = pr != null && pr.hasMatchedOption(option);
+            if (!onCommandLine && message.contains(option)) {
+                return " (" + option + " from key '" + config.keyFor(option).orElse(option) + "' in config file "
+                        + config.file() + ")";
+            }
+        }
+        return "";
     }
 
     private static String firstLine(String s) {
