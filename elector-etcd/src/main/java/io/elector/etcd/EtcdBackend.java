@@ -18,9 +18,11 @@ import io.grpc.ClientInterceptor;
 import io.grpc.MethodDescriptor;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -47,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * cluster's data is wiped.
  *
  * <p><b>Deadline</b>: one lease per process (TTL {@link EtcdConfig#ttl()}, 3 s by default), kept
- * alive every TTL / 4 on its own thread ({@link ProcessLease}). A leader's local deadline is the
+ * alive every TTL / 6 on its own thread ({@link ProcessLease}). A leader's local deadline is the
  * send time of the last successful keep-alive (or grant) plus the granted TTL shortened by the
  * drift bound: etcd refreshes a lease when it receives the request, after it was sent, and expires
  * it by its own clock. When keep-alives fail, nothing renews and the core steps leaders down at
@@ -155,7 +157,7 @@ public final class EtcdBackend implements Backend {
         return wakeups.get();
     }
 
-    /** Keep-alive requests sent so far: one per TTL / 4 for the whole process, whatever the elections. */
+    /** Keep-alive requests sent so far: one per TTL / 6 for the whole process, whatever the elections. */
     public long keepAlivesSent() {
         return lease.keepAlivesSent();
     }
@@ -164,6 +166,23 @@ public final class EtcdBackend implements Backend {
     public long leaseId() {
         ProcessLease.Grant g = lease.current();
         return g == null ? 0 : g.id();
+    }
+
+    /**
+     * Waits until etcd has granted this process its lease, at most {@code timeout}: proof that
+     * etcd is reachable and answers. For tools that must fail fast on a wrong address.
+     *
+     * @return empty when the lease is there, else what went wrong (one line)
+     */
+    public Optional<String> awaitLease(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        for (int i = 0; i < 100_000 && lease.current() == null; i++) {
+            if (System.nanoTime() - end >= 0 || closed) {
+                return Optional.of(lease.lastError());
+            }
+            Thread.sleep(20);
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -216,9 +235,12 @@ public final class EtcdBackend implements Backend {
         return lease.current();
     }
 
-    /** A candidate was told its lease is gone: check the lease now rather than at the next tick. */
-    void leaseSuspect() {
-        lease.checkSoon();
+    /**
+     * Sends a keep-alive now rather than at the next tick: a candidate was elected (its deadline
+     * then starts from a fresh send) or was told its lease is gone.
+     */
+    void keepAliveNow() {
+        lease.keepAliveNow();
     }
 
     /** The election's key prefix, ending in '/'. */

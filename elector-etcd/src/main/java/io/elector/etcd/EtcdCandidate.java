@@ -196,7 +196,7 @@ final class EtcdCandidate implements CandidateSession {
             log.debug("{}: could not put a key yet: {}", this, cause.toString());
             if (ProcessLease.notFound(cause)) {
                 pendingKey = null;
-                backend.leaseSuspect();
+                backend.keepAliveNow();
             }
             backend.onLaneLater(this::retryEnter, backend.retryMillis());
         }
@@ -294,6 +294,8 @@ final class EtcdCandidate implements CandidateSession {
                     request.metadata(),
                     request.runtime().time().wallTime()));
             events.elected(createRevision, deadline);
+            // A fresh keep-alive renews the new leadership to nearly a whole TTL at once.
+            backend.keepAliveNow();
         }
     }
 
@@ -396,7 +398,7 @@ final class EtcdCandidate implements CandidateSession {
         }
         stopWatch();
         key = null;
-        backend.leaseSuspect();
+        backend.keepAliveNow();
         backend.onLaneLater(this::retryEnter, backend.retryMillis());
     }
 

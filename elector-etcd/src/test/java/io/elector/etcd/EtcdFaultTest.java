@@ -283,7 +283,7 @@ class EtcdFaultTest {
             long sentBefore = backend.keepAlivesSent();
             Thread.sleep(EtcdFixture.TTL.toMillis() * 2);
             long sent = backend.keepAlivesSent() - sentBefore;
-            double periods = (System.nanoTime() - start) / 1e6 / (EtcdFixture.TTL.toMillis() / 4.0);
+            double periods = (System.nanoTime() - start) / 1e6 / (EtcdFixture.TTL.toMillis() / 6.0);
             assertThat((double) sent)
                     .as("keep-alives for 100 elections over %.1f keep-alive periods", periods)
                     .isLessThanOrEqualTo(periods + 1);
