@@ -16,6 +16,10 @@ import picocli.CommandLine.ParseResult;
  * passes on its command's exit status.
  */
 public final class Main {
+    /** Held so that java.util.logging keeps the level set on them (it references loggers weakly). */
+    private static final java.util.logging.Logger[] QUIET_JUL = {
+        java.util.logging.Logger.getLogger("io.grpc"), java.util.logging.Logger.getLogger("io.vertx")
+    };
     /** Exit code: success. */
     public static final int OK = 0;
     /** Exit code: a check failed (no leader, violations). */
@@ -146,6 +150,12 @@ public final class Main {
         // --verbose. The standalone server of 'elector zk-server' keeps its warnings.
         setIfAbsent("org.slf4j.simpleLogger.log.org.apache.zookeeper", verbose ? "info" : zkServer ? "warn" : "off");
         setIfAbsent("org.slf4j.simpleLogger.log.org.apache.curator", verbose ? "info" : "off");
+        // jetcd warns about every failed retry of its own: the etcd backend reports what matters.
+        setIfAbsent("org.slf4j.simpleLogger.log.io.etcd", verbose ? "info" : "error");
+        // gRPC and Vert.x (under jetcd) log through java.util.logging, two lines per record on stderr.
+        for (java.util.logging.Logger l : QUIET_JUL) {
+            l.setLevel(verbose ? java.util.logging.Level.INFO : java.util.logging.Level.SEVERE);
+        }
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -30,18 +30,29 @@ final class EtcdProcess implements AutoCloseable {
     private final int clientPort;
     private final int peerPort;
     private final Path dir;
+    private final boolean etcdDefaults;
     private Process process;
 
-    private EtcdProcess(int clientPort, int peerPort, Path dir) {
+    private EtcdProcess(int clientPort, int peerPort, Path dir, boolean etcdDefaults) {
         this.clientPort = clientPort;
         this.peerPort = peerPort;
         this.dir = dir;
+        this.etcdDefaults = etcdDefaults;
     }
 
-    /** Starts one; skips the test when etcd is not installed (fails when CI=true). */
+    /** Starts one for tests; skips the test when etcd is not installed (fails when CI=true). */
     static EtcdProcess start() throws IOException {
+        return start(false);
+    }
+
+    /**
+     * Starts one; {@code etcdDefaults}: etcd's own heartbeat (100 ms) and election timeout (1 s),
+     * as benchmarks use, else the short ones of the tests (50 ms, 500 ms: 1 s leases allowed).
+     */
+    static EtcdProcess start(boolean etcdDefaults) throws IOException {
         requireBinary();
-        EtcdProcess p = new EtcdProcess(freePort(), freePort(), Files.createTempDirectory("elector-etcd-"));
+        EtcdProcess p =
+                new EtcdProcess(freePort(), freePort(), Files.createTempDirectory("elector-etcd-"), etcdDefaults);
         p.startProcess();
         return p;
     }
@@ -117,9 +128,9 @@ final class EtcdProcess implements AutoCloseable {
                 "--initial-cluster-state",
                 "new",
                 "--heartbeat-interval",
-                "50",
+                etcdDefaults ? "100" : "50",
                 "--election-timeout",
-                "500",
+                etcdDefaults ? "1000" : "500",
                 "--logger",
                 "zap",
                 "--log-level",

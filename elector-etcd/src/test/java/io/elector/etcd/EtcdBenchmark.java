@@ -1,0 +1,384 @@
+package io.elector.etcd;
+
+import io.elector.api.Election;
+import io.elector.api.Leadership;
+import io.elector.api.LeadershipListener;
+import io.elector.core.Elector;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.GetOption;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * etcd benchmarks, one JSON object per run (not a test):
+ *
+ * <pre>
+ * EtcdBenchmark handoff|failover|etcdctl|all [--trials N] [--etcdctl-trials N] [--seed N]
+ * </pre>
+ *
+ * Starts one private etcd with etcd's default timing (heartbeat 100 ms, election timeout 1 s) on
+ * free loopback ports, or uses {@code ELECTOR_ETCD_ENDPOINTS}. {@code handoff}: 3 candidates in
+ * one JVM, time from a resign to the next {@code elected}. {@code failover}: kills (SIGKILL, by PID)
+ * the leader's JVM among 3 candidate JVMs with our defaults (TTL 3 s). {@code etcdctl}: the peer
+ * figure, two {@code etcdctl elect} processes with etcdctl's defaults (a 60 s session) on the same
+ * etcd, the leader's etcdctl killed with SIGKILL, timed until the other prints that it leads.
+ */
+public final class EtcdBenchmark {
+    private EtcdBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "all";
+        int trials = Integer.parseInt(option(args, "--trials", "0"));
+        int etcdctlTrials = Integer.parseInt(option(args, "--etcdctl-trials", "10"));
+        long seed = Long.parseLong(option(args, "--seed", Long.toString(System.nanoTime() % 100_000)));
+        String external = System.getenv("ELECTOR_ETCD_ENDPOINTS");
+        EtcdProcess etcd = external == null || external.isBlank() ? EtcdProcess.start(true) : null;
+        String endpoint = etcd != null ? etcd.endpoint() : external.trim();
+        try {
+            if (mode.equals("handoff") || mode.equals("all")) {
+                handoff(endpoint, trials > 0 ? trials : 30);
+            }
+            if (mode.equals("failover") || mode.equals("all")) {
+                failover(endpoint, trials > 0 ? trials : 10, seed);
+            }
+            if ((mode.equals("etcdctl") || mode.equals("all")) && etcdctlTrials > 0) {
+                etcdctl(endpoint, etcdctlTrials, seed);
+            }
+        } finally {
+            if (etcd != null) {
+                etcd.close();
+            }
+        }
+    }
+
+    static void handoff(String endpoint, int trials) throws Exception {
+        List<Elector> electors = new ArrayList<>();
+        List<Election> elections = new ArrayList<>();
+        AtomicLong electedAt = new AtomicLong();
+        CountDownLatch[] latch = {new CountDownLatch(1)};
+        for (int i = 0; i < 3; i++) {
+            Elector e = Elector.builder(EtcdBackend.create(EtcdConfig.of(endpoint)))
+                    .candidateId("h" + i)
+                    .closeBackendOnClose(true)
+                    .build();
+            electors.add(e);
+            Election el = e.join("bench-handoff");
+            el.addListener(new LeadershipListener() {
+                @Override
+                public void elected(Leadership l) {
+                    electedAt.set(System.nanoTime());
+                    latch[0].countDown();
+                }
+            });
+            elections.add(el);
+        }
+        try {
+            List<Long> samples = new ArrayList<>();
+            for (int t = 0; t < trials + 3; t++) {
+                Election leader = awaitAnyLeader(elections, Duration.ofSeconds(60));
+                latch[0] = new CountDownLatch(1);
+                long start = System.nanoTime();
+                leader.resign();
+                if (!latch[0].await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("no new leader within 30 s of a resign");
+                }
+                if (t >= 3) { // the first rounds warm the JVM up
+                    samples.add(electedAt.get() - start);
+                }
+                Thread.sleep(50);
+            }
+            print("handoff", "etcd", samples, "\"settings\":\"defaults (TTL 3 s)\",\"candidates\":3,\"processes\":1");
+        } finally {
+            electors.forEach(Elector::close);
+        }
+    }
+
+    static void failover(String endpoint, int trials, long seed) throws Exception {
+        SplittableRandom random = new SplittableRandom(seed);
+        BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
+        String election = "bench-failover";
+        Child[] children = new Child[3];
+        for (int i = 0; i < 3; i++) {
+            children[i] = Child.jvm(i, endpoint, "f" + i + "-0", election, lines);
+        }
+        try {
+            List<Long> samples = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                await(lines, "READY", -1, Duration.ofSeconds(180));
+            }
+            int leader = await(lines, "ELECTED", -1, Duration.ofSeconds(180)).child;
+            for (int t = 0; t < trials; t++) {
+                Thread.sleep(1000 + random.nextInt(1000));
+                long start = System.nanoTime();
+                children[leader].kill();
+                Line next = await(lines, "ELECTED", leader, Duration.ofSeconds(120));
+                samples.add(next.at - start);
+                children[leader] = Child.jvm(leader, endpoint, "f" + leader + "-" + (t + 1), election, lines);
+                Line ready = await(lines, "READY", -1, Duration.ofSeconds(120));
+                if (ready.child != leader) {
+                    throw new IllegalStateException("unexpected READY from " + ready.child);
+                }
+                leader = next.child;
+            }
+            print(
+                    "failover",
+                    "etcd",
+                    samples,
+                    "\"settings\":\"defaults (TTL 3 s, keep-alive every 500 ms)\",\"candidates\":3,\"processes\":3,"
+                            + "\"seed\":" + seed + ",\"etcd\":\"heartbeat 100 ms, election timeout 1 s\"");
+        } finally {
+            for (Child c : children) {
+                c.stop();
+            }
+        }
+    }
+
+    /** The peer: {@code etcdctl elect} (etcd's concurrency.Election, 60 s session) killed with SIGKILL. */
+    static void etcdctl(String endpoint, int trials, long seed) throws Exception {
+        String binary = etcdctlBinary();
+        if (binary == null) {
+            System.out.println("{\"bench\":\"failover\",\"backend\":\"etcdctl-elect\",\"error\":\"etcdctl not found"
+                    + " (apt-get install -y etcd-client)\"}");
+            return;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
+        String election = "bench-etcdctl-" + Long.toString(System.nanoTime() % 1_000_000, 36);
+        Child[] children = new Child[2];
+        try (Client client = Client.builder().endpoints("http://" + endpoint).build()) {
+            children[0] = Child.etcdctl(0, binary, endpoint, election, "p0-0", lines);
+            int leader = await(lines, "ELECTED", -1, Duration.ofSeconds(60)).child;
+            children[1] = Child.etcdctl(1, binary, endpoint, election, "p1-0", lines);
+            List<Long> samples = new ArrayList<>();
+            for (int t = 0; t < trials; t++) {
+                // Both campaigns must be in (two keys) before the leader dies.
+                awaitKeys(client, election, 2, Duration.ofSeconds(30));
+                Thread.sleep(1000 + random.nextInt(1000));
+                long start = System.nanoTime();
+                children[leader].kill();
+                Line next = await(lines, "ELECTED", leader, Duration.ofSeconds(180));
+                samples.add(next.at - start);
+                children[leader] =
+                        Child.etcdctl(leader, binary, endpoint, election, "p" + leader + "-" + (t + 1), lines);
+                leader = next.child;
+            }
+            print(
+                    "failover",
+                    "etcdctl-elect",
+                    samples,
+                    "\"settings\":\"etcdctl 3.4 defaults (concurrency session TTL 60 s)\",\"candidates\":2,"
+                            + "\"processes\":2,\"seed\":" + seed
+                            + ",\"etcd\":\"heartbeat 100 ms, election timeout 1 s\"");
+        } finally {
+            for (Child c : children) {
+                if (c != null) {
+                    c.kill();
+                }
+            }
+        }
+    }
+
+    private static void awaitKeys(Client client, String election, int n, Duration timeout) throws Exception {
+        ByteSequence prefix = ByteSequence.from(election + "/", StandardCharsets.UTF_8);
+        long end = System.nanoTime() + timeout.toNanos();
+        for (int i = 0; i < 10_000 && System.nanoTime() - end < 0; i++) {
+            long count = client.getKVClient()
+                    .get(
+                            prefix,
+                            GetOption.builder()
+                                    .isPrefix(true)
+                                    .withCountOnly(true)
+                                    .build())
+                    .get(5, TimeUnit.SECONDS)
+                    .getCount();
+            if (count >= n) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("fewer than " + n + " etcdctl campaigns within " + timeout);
+    }
+
+    private static Election awaitAnyLeader(List<Election> elections, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        for (int i = 0; i < 1_000_000 && System.nanoTime() - end < 0; i++) {
+            for (Election e : elections) {
+                if (e.isLeader()) {
+                    return e;
+                }
+            }
+            Thread.sleep(1);
+        }
+        throw new IllegalStateException("no leader within " + timeout);
+    }
+
+    private static Line await(BlockingQueue<Line> lines, String kind, int notChild, Duration timeout)
+            throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        List<Line> keep = new ArrayList<>();
+        try {
+            while (System.nanoTime() - end < 0) {
+                Line l = lines.poll(100, TimeUnit.MILLISECONDS);
+                if (l == null) {
+                    continue;
+                }
+                if (l.kind.equals(kind) && l.child != notChild) {
+                    return l;
+                }
+                if (!l.kind.equals("REVOKED") && !(l.kind.equals("ELECTED") && l.child == notChild)) {
+                    keep.add(l);
+                }
+            }
+            throw new IllegalStateException("no " + kind + " within " + timeout);
+        } finally {
+            lines.addAll(keep);
+        }
+    }
+
+    private static void print(String bench, String backend, List<Long> samplesNanos, String extra) {
+        long[] ms = samplesNanos.stream().mapToLong(n -> n).sorted().toArray();
+        System.out.println("{\"bench\":\"" + bench + "\",\"backend\":\"" + backend + "\",\"trials\":" + ms.length
+                + ",\"min_ms\":" + fmt(ms[0] / 1e6)
+                + ",\"p50_ms\":" + fmt(percentile(ms, 0.50) / 1e6)
+                + ",\"p99_ms\":" + fmt(percentile(ms, 0.99) / 1e6)
+                + ",\"max_ms\":" + fmt(ms[ms.length - 1] / 1e6)
+                + "," + extra
+                + ",\"loadavg\":\"" + loadavg() + "\"}");
+    }
+
+    static long percentile(long[] sorted, double p) {
+        int rank = (int) Math.ceil(p * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String loadavg() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String option(String[] args, String name, String def) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return def;
+    }
+
+    private static String etcdctlBinary() {
+        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {
+            java.io.File f = new java.io.File(d, "etcdctl");
+            if (f.canExecute()) {
+                return f.getAbsolutePath();
+            }
+        }
+        return null;
+    }
+
+    record Line(int child, String kind, long at) {}
+
+    static final class Child {
+        final Process process;
+
+        private Child(Process process) {
+            this.process = process;
+        }
+
+        static Child jvm(int index, String endpoint, String id, String election, BlockingQueue<Line> lines)
+                throws IOException {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Process p = new ProcessBuilder(
+                            java,
+                            "-Xmx256m",
+                            "-XX:+UseSerialGC",
+                            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            EtcdBenchCandidate.class.getName(),
+                            endpoint,
+                            id,
+                            election)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            read(index, p, lines, false);
+            return new Child(p);
+        }
+
+        /** etcdctl prints the leader key (then its value) once it leads: its first line is ELECTED. */
+        static Child etcdctl(
+                int index, String binary, String endpoint, String election, String value, BlockingQueue<Line> lines)
+                throws IOException {
+            Process p = new ProcessBuilder(binary, "--endpoints=" + endpoint, "elect", election, value)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            read(index, p, lines, true);
+            return new Child(p);
+        }
+
+        private static void read(int index, Process p, BlockingQueue<Line> lines, boolean firstLineElected) {
+            Thread reader = new Thread(
+                    () -> {
+                        try (BufferedReader r =
+                                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                            String s;
+                            boolean first = true;
+                            while ((s = r.readLine()) != null) {
+                                long at = System.nanoTime();
+                                if (firstLineElected) {
+                                    if (first) {
+                                        lines.add(new Line(index, "ELECTED", at));
+                                    }
+                                } else {
+                                    lines.add(new Line(index, s.split(" ")[0], at));
+                                }
+                                first = false;
+                            }
+                        } catch (IOException e) {
+                            // child gone
+                        }
+                    },
+                    "child-" + index);
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+
+        void stop() throws InterruptedException {
+            try {
+                process.getOutputStream().close();
+            } catch (IOException e) {
+                // gone
+            }
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
