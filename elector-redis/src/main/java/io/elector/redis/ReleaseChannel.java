@@ -8,6 +8,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -23,6 +24,8 @@ import org.slf4j.LoggerFactory;
 final class ReleaseChannel {
     private static final Logger log = LoggerFactory.getLogger(ReleaseChannel.class);
     private static final Duration RETRY = Duration.ofSeconds(1);
+    /** How long close() waits for a pub/sub connection being set up. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
 
     private final RedisClient client;
     private final RedisURI uri;
@@ -33,6 +36,7 @@ final class ReleaseChannel {
     private StatefulRedisPubSubConnection<String, String> connection;
     private boolean started;
     private boolean closed;
+    private CompletableFuture<?> pending;
     private boolean warned;
 
     ReleaseChannel(RedisClient client, RedisURI uri, String channel, String address, EventExecutorGroup timers) {
@@ -57,7 +61,24 @@ final class ReleaseChannel {
     }
 
     private void connect() {
-        client.connectPubSubAsync(StringCodec.UTF8, uri)
+        CompletableFuture<StatefulRedisPubSubConnection<String, String>> connecting;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            try {
+                connecting = client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture();
+            } catch (RuntimeException e) {
+                // The client is shutting down ("Event executor group is terminated"): retryLater does
+                // nothing once closed.
+                retryLater(e);
+                return;
+            }
+            // close() waits (bounded) for it: shutting the client down under a connection being set up
+            // makes Netty log a stack trace.
+            pending = connecting;
+        }
+        connecting
                 .thenCompose(c -> {
                     c.addListener(new RedisPubSubAdapter<>() {
                         @Override
@@ -124,12 +145,24 @@ final class ReleaseChannel {
 
     void close() {
         StatefulRedisPubSubConnection<String, String> c;
+        CompletableFuture<?> p;
         synchronized (this) {
             closed = true;
             c = connection;
             connection = null;
+            p = pending;
         }
         listeners.clear();
+        if (p != null && !p.isDone()) {
+            try {
+                // Its completion sees 'closed' and closes the new connection itself.
+                p.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                // failed or still connecting: nothing more to close here
+            }
+        }
         if (c != null) {
             c.close();
         }
