@@ -12,7 +12,8 @@ import java.util.TreeMap;
 
 /**
  * The verdict of a verify run: the checker's violations, the liveness violations (no leader within
- * the bound after a fault healed), and the failover figures (kill or pause of the leader until the
+ * the bound after a fault healed; for a burst of faults injected while there was no leader, after
+ * the last of them healed), and the failover figures (kill or pause of the leader until the
  * next leadership started).
  */
 record VerifyResult(
@@ -52,12 +53,18 @@ record VerifyResult(
                     }
                 }
             }
-            // Liveness: after the fault healed, a leader within the bound.
+            // Liveness: after the fault healed, a leader within the bound. A fault injected while
+            // there was still no leader (a burst) restarts the clock: the gap is judged once, from
+            // the last heal of the burst, and charged to that fault.
             long healed = f.healed();
             if (runEnd - healed < bound.toNanos()) {
                 continue; // the run ended too soon after this fault to judge it
             }
-            long gap = leaderlessAfter(intervals, healed, runEnd);
+            long gapEnd = healed + leaderlessAfter(intervals, healed, runEnd);
+            if (supersededInBurst(log.entries(), f, gapEnd)) {
+                continue;
+            }
+            long gap = gapEnd - healed;
             maxGap = Math.max(maxGap, gap);
             if (gap > bound.toNanos()) {
                 violations.add(String.format(
@@ -79,6 +86,20 @@ record VerifyResult(
                 new Percentiles(failovers),
                 Duration.ofNanos(maxGap),
                 violations);
+    }
+
+    /**
+     * True when another fault began after {@code f} healed but before a leader returned (at {@code
+     * gapEnd}) and healed later than {@code f}: the leaderless time is then judged from the later
+     * heal (that fault's own entry), not from {@code f}'s.
+     */
+    static boolean supersededInBurst(List<FaultLog.Entry> all, FaultLog.Entry f, long gapEnd) {
+        for (FaultLog.Entry g : all) {
+            if (g != f && g.start() >= f.healed() && g.start() < gapEnd && g.healed() > f.healed()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Time from {@code t} until some leadership covers an instant at or after {@code t}. */
