@@ -172,8 +172,8 @@ public final class AzureStoreConfig {
         return requestTimeout;
     }
 
-    /** How this config authenticates, without the secret. */
-    String credentialKind() {
+    /** How this config authenticates, without the secret: "connection string", "account key"... */
+    public String credentialKind() {
         if (connectionString != null) {
             return "connection string";
         }

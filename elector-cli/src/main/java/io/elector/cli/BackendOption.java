@@ -10,7 +10,8 @@ public final class BackendOption {
             description = "Backend URI (env ELECTOR_BACKEND): memory:, raft://h:p,h:p,h:p?node=1, "
                     + "postgresql://h:5432/db?user=u, mysql://u@h:3306/db, h2:tcp://h:9092/./elector, redis://h:6379, "
                     + "zookeeper://h:2181[,h:2181...][/chroot][?sessionTimeout=4s], "
-                    + "etcd://h:2379[,h:2379][?ttl=3s]",
+                    + "etcd://h:2379[,h:2379][?ttl=3s], "
+                    + "azblob:///CONTAINER (env AZURE_STORAGE_CONNECTION_STRING; --lease 15s), ...",
             defaultValue = "${env:ELECTOR_BACKEND}")
     String backend;
 

@@ -156,6 +156,8 @@ public final class Main {
         for (java.util.logging.Logger l : QUIET_JUL) {
             l.setLevel(verbose ? java.util.logging.Level.INFO : java.util.logging.Level.SEVERE);
         }
+        // The Azure SDK logs every failed HTTP try at ERROR; the lease store reports failures itself.
+        setIfAbsent("org.slf4j.simpleLogger.log.com.azure", verbose ? "info" : "off");
     }
 
     private static void setIfAbsent(String key, String value) {
