@@ -544,11 +544,24 @@ public final class AzureBlobLeaseStore implements LeaseStore {
         if (e instanceof BlobStorageException b) {
             msg = "HTTP " + b.getStatusCode() + (b.getErrorCode() == null ? "" : " " + b.getErrorCode());
         } else {
+            msg = null;
             Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
+            for (int i = 0; i < 20 && root != null; i++) {
+                if (msg == null && root instanceof java.net.ConnectException) {
+                    msg = "connection refused";
+                } else if (msg == null && root instanceof java.net.http.HttpTimeoutException) {
+                    msg = root.getMessage();
+                } else if (msg == null && root instanceof java.net.UnknownHostException) {
+                    msg = "unknown host " + root.getMessage();
+                }
+                if (root.getCause() == null || root.getCause() == root) {
+                    break;
+                }
                 root = root.getCause();
             }
-            msg = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+            if (msg == null) {
+                msg = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+            }
         }
         return new LeaseStoreException("azure " + op + " at " + address + " failed: " + msg, e);
     }

@@ -121,7 +121,7 @@ public final class AzureBenchmark {
                     "failover",
                     samples,
                     "\"lease_ms\":15000,\"renew_ms\":5000,\"retry_ms\":500,\"candidates\":3,\"processes\":3,"
-                            + "\"bound_ms\":15500,\"seed\":" + seed);
+                            + "\"bound_ms\":16600,\"seed\":" + seed);
         } finally {
             for (Child c : children) {
                 c.stop();

@@ -7,6 +7,7 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -151,7 +152,26 @@ class AzureBackendIT {
 
     @Test
     void unreachableServiceIsOneLineAndExitTwoWithoutTheKey() throws Exception {
-        int closed = freePort();
+        // A port this test holds, resetting every connection: no other process can answer on it meanwhile.
+        try (ServerSocket broken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread resetter = new Thread(
+                    () -> {
+                        while (!broken.isClosed()) {
+                            try (Socket c = broken.accept()) {
+                                c.setSoLinger(true, 0);
+                            } catch (IOException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "resetter");
+            resetter.setDaemon(true);
+            resetter.start();
+            expectUnreachable(broken.getLocalPort());
+        }
+    }
+
+    private void expectUnreachable(int closed) throws Exception {
         try (ElectorProcess p = ElectorProcess.start(
                 dir,
                 "down",
