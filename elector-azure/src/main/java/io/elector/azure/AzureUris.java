@@ -19,7 +19,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code azblob:///CONTAINER} — everything else from the connection string in env {@code
- *       AZURE_STORAGE_CONNECTION_STRING} (the portal's, a SAS connection string, or Azurite's).
+ *       AZURE_STORAGE_CONNECTION_STRING} (the portal's, a SAS connection string, or Azurite's); a bare
+ *       {@code azblob:} means the default container {@value AzureStoreConfig#DEFAULT_CONTAINER}.
  *   <li>{@code azblob://ACCOUNT.blob.core.windows.net/CONTAINER} — endpoint {@code https://HOST}; the
  *       credential from env {@code AZURE_STORAGE_KEY} (account name from {@code AZURE_STORAGE_ACCOUNT}
  *       or the host's first label) or {@code AZURE_STORAGE_SAS_TOKEN}.
@@ -41,9 +42,14 @@ public final class AzureUris {
 
     /** Parses an {@code azblob:} URI with the given environment. */
     public static AzureStoreConfig parse(String text, Map<String, String> env) {
+        String t = text.strip();
+        if (t.equalsIgnoreCase("azblob:") || t.equalsIgnoreCase("azblob://") || t.equalsIgnoreCase("azblob:///")) {
+            // No container: the default one, with the connection string from the environment.
+            t = "azblob:///" + AzureStoreConfig.DEFAULT_CONTAINER;
+        }
         URI uri;
         try {
-            uri = new URI(text.strip());
+            uri = new URI(t);
         } catch (URISyntaxException e) {
             throw new InvalidSettingException("malformed azblob URI: " + e.getReason());
         }

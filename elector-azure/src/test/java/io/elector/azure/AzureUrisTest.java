@@ -24,6 +24,15 @@ class AzureUrisTest {
     }
 
     @Test
+    void bareSchemeMeansTheDefaultContainer() {
+        for (String bare : new String[] {"azblob:", "azblob://", "azblob:///"}) {
+            assertThat(AzureUris.parse(bare, Map.of(AzureUris.CONNECTION_STRING_ENV, CS))
+                            .container())
+                    .isEqualTo(AzureStoreConfig.DEFAULT_CONTAINER);
+        }
+    }
+
+    @Test
     void accountHostFormTakesTheKeyOrSasFromTheEnvironment() {
         AzureStoreConfig key =
                 AzureUris.parse("azblob://acct.blob.core.windows.net/leases", Map.of(AzureUris.KEY_ENV, "c2VjcmV0"));
