@@ -103,6 +103,12 @@ class AzureBackendIT {
                 azurite.waitFor(5, TimeUnit.SECONDS);
             }
         }
+        if (azuriteDir != null) {
+            try (var files = Files.walk(azuriteDir)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     private static String connectionString(int p) {
