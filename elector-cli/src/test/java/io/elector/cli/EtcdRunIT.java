@@ -92,6 +92,12 @@ class EtcdRunIT {
                 etcd.waitFor(5, TimeUnit.SECONDS);
             }
         }
+        if (etcdDir != null) {
+            try (var files = Files.walk(etcdDir)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     @Test
