@@ -132,7 +132,11 @@ public final class RaftBench {
                     int mark = c.events().size();
                     final int dead = leader;
                     long t0 = System.nanoTime();
+                    java.time.LocalTime before = java.time.LocalTime.now();
                     c.kill9(leader);
+                    if (System.getenv("RAFT_BENCH_TRACE") != null) {
+                        System.err.println(before + " kill node " + dead + "; reaped at " + java.time.LocalTime.now());
+                    }
                     ProcessCluster.Event next = c.await(
                             mark, e -> e.kind().equals("ELECTED") && e.node() != dead && e.nanos() - t0 > 0, 10_000);
                     if (next == null) {
