@@ -100,6 +100,13 @@ class EtcdRunIT {
         }
     }
 
+    /** A short `elector verify` on this etcd (every fault kind; "restart" restarts all candidates). */
+    @Test
+    void shortVerifyRunFindsNoViolation() throws Exception {
+        String stdout = io.elector.cli.verify.VerifyBackendsIT.verify(dir, "etcd://" + endpoint);
+        assertThat(stdout).contains("\"backend\":\"etcd\"");
+    }
+
     @Test
     void runLeadsThroughTheEtcdProviderAndStatusFromAnotherProcessSeesIt() throws Exception {
         String election = "cli-it-" + System.nanoTime();

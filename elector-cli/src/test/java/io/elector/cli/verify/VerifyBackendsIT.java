@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (ELECTOR_PG_URL, ELECTOR_MYSQL_URL, ELECTOR_REDIS_URL) with the local defaults. A missing
  * server skips on a laptop and fails when CI=true.
  */
-class VerifyBackendsIT {
+public class VerifyBackendsIT {
     @TempDir
     Path dir;
 
@@ -48,7 +48,7 @@ class VerifyBackendsIT {
     @MethodSource("backends")
     void shortVerifyRunFindsNoViolation(String backend) throws Exception {
         requireServer(backend);
-        verify(backend);
+        verify(dir, backend);
     }
 
     /**
@@ -78,7 +78,10 @@ class VerifyBackendsIT {
             String restart = "'" + java + "' -Xmx256m -jar '" + jar + "' zk-server --restart --dir '" + zk + "'";
             // Which faults a 30 s run draws depends on timing; the restart tool itself is tested in ZooKeeperRunIT.
             String stdout = verify(
-                    "zookeeper://127.0.0.1:" + p.getProperty("port") + "/elector-verify", "--restart-command", restart);
+                    dir,
+                    "zookeeper://127.0.0.1:" + p.getProperty("port") + "/elector-verify",
+                    "--restart-command",
+                    restart);
             assertThat(stdout).contains("\"backend\":\"zookeeper\"");
         } finally {
             // By PID: the server the last restart started, and the one started here.
@@ -93,8 +96,18 @@ class VerifyBackendsIT {
         }
     }
 
-    /** Runs a 30 s verify with every fault kind and checks its verdict; returns its stdout (JSON). */
-    private String verify(String backend, String... extra) throws Exception {
+    /** The embedded Raft default: a local 3-node cluster of candidate processes, no server. */
+    @Test
+    void shortVerifyRunOnRaftFindsNoViolation() throws Exception {
+        String stdout = verify(dir, "raft");
+        assertThat(stdout).contains("\"backend\":\"raft\"");
+    }
+
+    /**
+     * Runs a 30 s verify with every fault kind in {@code dir} and checks its verdict; returns its
+     * stdout (JSON). Also used by the tests that start their own server (EtcdRunIT).
+     */
+    public static String verify(Path dir, String backend, String... extra) throws Exception {
         Path out = dir.resolve("out");
         List<String> cmd = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
