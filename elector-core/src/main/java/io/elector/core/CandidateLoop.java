@@ -293,7 +293,8 @@ final class CandidateLoop implements Election, CandidateEvents {
     /**
      * Ends the current leadership: invalid at once, work interrupted, listeners told.
      *
-     * @return completes when every leader-only run has left its task
+     * @return completes when every leader-only run has left its task and every listener's
+     *     {@code revoked} has returned
      */
     private CompletableFuture<Void> revoke(RevocationReason reason, long now) {
         LeadershipState l = current;
@@ -314,14 +315,19 @@ final class CandidateLoop implements Election, CandidateEvents {
         for (ListenerSlot s : listeners) {
             s.revoked(l, r);
         }
+        // The callback lane is serial: this runs once every revoked() queued above has returned.
+        CompletableFuture<Void> told = new CompletableFuture<>();
+        callbacks.execute(() -> told.complete(null));
+        stopped.add(told);
         log.info("{}: stepped down from token {} ({})", this, l.fencingToken(), reason);
         signal();
         return CompletableFuture.allOf(stopped.toArray(new CompletableFuture<?>[0]));
     }
 
     /**
-     * Hands the lease back once leader-only work has stopped, so that the next leader's work never
-     * overlaps ours; at the latest at our deadline, after which the lease is not ours to hold anyway.
+     * Hands the lease back once leader-only work has stopped and listeners have heard {@code
+     * revoked}, so that the next leader's work never overlaps ours; at the latest at our deadline,
+     * after which the lease is not ours to hold anyway.
      */
     private void handBackWhenWorkStopped(LeadershipState l, CompletableFuture<Void> workStopped, Runnable handBack) {
         AtomicBoolean once = new AtomicBoolean();
@@ -485,7 +491,8 @@ final class CandidateLoop implements Election, CandidateEvents {
                 handBackWhenWorkStopped(l, stopped, leave);
             }
         });
-        if (!loop.inLane() && runtime.allowsBlockingWaits()) {
+        // Not from a listener: the hand-back waits for the callback lane, which that thread holds.
+        if (!loop.inLane() && !callbacks.inLane() && runtime.allowsBlockingWaits()) {
             try {
                 // Bounded: leader work gets until the lease deadline to stop, never longer.
                 long waitMs = request.settings().leaseDuration().toMillis() + 1_000;

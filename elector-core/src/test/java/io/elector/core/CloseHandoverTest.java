@@ -41,4 +41,62 @@ class CloseHandoverTest {
             b.close();
         }
     }
+
+    /**
+     * A listener's {@code revoked} has returned before the lease is handed back, on close and on
+     * resign: a process that stops acting in {@code revoked} never overlaps the next leader, and a
+     * process that exits right after {@code close()} has seen its {@code revoked} (found by verify:
+     * a history recorder's end record was lost when the process exited first).
+     */
+    @Test
+    void listenersHearRevokedBeforeTheLeaseIsHandedBack() throws Exception {
+        ElectionSettings s = ElectionSettings.defaults().withLease(Duration.ofSeconds(10));
+        InMemoryLeaseStore shared = new InMemoryLeaseStore();
+        try (ElectorRuntime rt = ElectorRuntime.system()) {
+            for (boolean closing : new boolean[] {true, false}) {
+                String election = closing ? "close" : "resign";
+                Elector a = Elector.builder(LeaseBackend.of(new ScriptedStore(shared, null)))
+                        .candidateId("a")
+                        .settings(s)
+                        .runtime(ElectorRuntime.system())
+                        .build();
+                Election ea = a.join(election);
+                java.util.concurrent.atomic.AtomicLong revokedReturnedAt = new java.util.concurrent.atomic.AtomicLong();
+                ea.addListener(new io.elector.api.LeadershipListener() {
+                    @Override
+                    public void revoked(io.elector.api.Leadership l, io.elector.api.Revocation r) {
+                        try {
+                            Thread.sleep(300);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        revokedReturnedAt.set(System.nanoTime());
+                    }
+                });
+                assertThat(ea.awaitLeadership(Duration.ofSeconds(10))).isPresent();
+                Elector b = Elector.builder(LeaseBackend.of(new ScriptedStore(shared, null)))
+                        .candidateId("b")
+                        .settings(s)
+                        .runtime(rt)
+                        .build();
+                Election eb = b.join(election);
+                if (closing) {
+                    a.close();
+                    assertThat(revokedReturnedAt.get())
+                            .as("close() returns after revoked was delivered")
+                            .isNotZero();
+                } else {
+                    ea.resign();
+                }
+                assertThat(eb.awaitLeadership(Duration.ofSeconds(5))).isPresent();
+                long bElectedAt = System.nanoTime();
+                assertThat(revokedReturnedAt.get())
+                        .as("%s: a's revoked returned before b was elected", election)
+                        .isNotZero()
+                        .isLessThan(bElectedAt);
+                b.close();
+                a.close();
+            }
+        }
+    }
 }
