@@ -82,6 +82,7 @@ public final class AzureBlobLeaseStore implements LeaseStore {
     private final String address;
     private final Set<String> reportedGarbage = ConcurrentHashMap.newKeySet();
     private final Map<String, Written> written = new ConcurrentHashMap<>();
+    private final UnleasedWatch unleased = new UnleasedWatch();
     private volatile boolean containerReady;
     private volatile boolean closed;
 
@@ -222,10 +223,22 @@ public final class AzureBlobLeaseStore implements LeaseStore {
         reportedGarbage.remove(election);
         LeaseMetadata.Valid prev = s.state instanceof LeaseMetadata.Valid v ? v : null;
         boolean mine = prev != null && prev.holder().equals(r.candidateId());
+        if (s.leased) {
+            unleased.leased(election);
+        }
         if (s.leased && !mine) {
             return AcquireResult.heldBy(election, prev == null ? null : prev.info(election));
         }
-        if (!s.leased
+        if (!s.leased && config.rollbackSafe()) {
+            int wait = Math.max(seconds, prev == null ? 0 : prev.leaseSeconds()) + 1;
+            long maxGap = Duration.ofSeconds(seconds).toNanos() / 3;
+            String etag = s.etag == null ? "" : s.etag;
+            if (!unleased.unleased(
+                    election, etag, System.nanoTime(), Duration.ofSeconds(wait).toNanos(), maxGap)) {
+                // A rollback may have taken a live lease (and its token write) with it: see UnleasedWatch.
+                return AcquireResult.heldBy(election, prev == null || mine ? null : prev.info(election));
+            }
+        } else if (!s.leased
                 && prev != null
                 && !prev.released()
                 && s.serverSeconds < s.lastModifiedSeconds + prev.leaseSeconds() + 1) {
@@ -299,6 +312,7 @@ public final class AzureBlobLeaseStore implements LeaseStore {
             }
         }
         written.put(election, new Written(token, metadata));
+        unleased.taken(election);
         return AcquireResult.acquired(election, token);
     }
 

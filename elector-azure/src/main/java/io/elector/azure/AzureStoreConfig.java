@@ -38,6 +38,7 @@ public final class AzureStoreConfig {
     private final String container;
     private final String blobPrefix;
     private final Duration requestTimeout;
+    private final boolean rollbackSafe;
 
     private AzureStoreConfig(
             String connectionString,
@@ -47,7 +48,9 @@ public final class AzureStoreConfig {
             TokenCredential tokenCredential,
             String container,
             String blobPrefix,
-            Duration requestTimeout) {
+            Duration requestTimeout,
+            boolean rollbackSafe) {
+        this.rollbackSafe = rollbackSafe;
         this.connectionString = connectionString;
         this.endpoint = endpoint;
         this.key = key;
@@ -90,7 +93,7 @@ public final class AzureStoreConfig {
     public static AzureStoreConfig connectionString(String connectionString) {
         Objects.requireNonNull(connectionString, "connectionString");
         return new AzureStoreConfig(
-                connectionString, null, null, null, null, DEFAULT_CONTAINER, "", DEFAULT_REQUEST_TIMEOUT);
+                connectionString, null, null, null, null, DEFAULT_CONTAINER, "", DEFAULT_REQUEST_TIMEOUT, false);
     }
 
     /** An endpoint ({@code https://ACCOUNT.blob.core.windows.net}) with a shared account key. */
@@ -106,7 +109,8 @@ public final class AzureStoreConfig {
                 null,
                 DEFAULT_CONTAINER,
                 "",
-                DEFAULT_REQUEST_TIMEOUT);
+                DEFAULT_REQUEST_TIMEOUT,
+                false);
     }
 
     /** An endpoint with a SAS token (account or container SAS with read, write, create rights). */
@@ -115,29 +119,63 @@ public final class AzureStoreConfig {
             throw new InvalidSettingException("azure SAS token must not be empty");
         }
         return new AzureStoreConfig(
-                null, endpoint, null, sasToken, null, DEFAULT_CONTAINER, "", DEFAULT_REQUEST_TIMEOUT);
+                null, endpoint, null, sasToken, null, DEFAULT_CONTAINER, "", DEFAULT_REQUEST_TIMEOUT, false);
     }
 
     /** An endpoint with an Azure AD token credential (for example azure-identity's DefaultAzureCredential). */
     public static AzureStoreConfig tokenCredential(String endpoint, TokenCredential credential) {
         Objects.requireNonNull(credential, "credential");
         return new AzureStoreConfig(
-                null, endpoint, null, null, credential, DEFAULT_CONTAINER, "", DEFAULT_REQUEST_TIMEOUT);
+                null, endpoint, null, null, credential, DEFAULT_CONTAINER, "", DEFAULT_REQUEST_TIMEOUT, false);
     }
 
     public AzureStoreConfig withContainer(String c) {
         return new AzureStoreConfig(
-                connectionString, endpoint, key, sasToken, tokenCredential, c, blobPrefix, requestTimeout);
+                connectionString,
+                endpoint,
+                key,
+                sasToken,
+                tokenCredential,
+                c,
+                blobPrefix,
+                requestTimeout,
+                rollbackSafe);
     }
 
     public AzureStoreConfig withBlobPrefix(String p) {
         return new AzureStoreConfig(
-                connectionString, endpoint, key, sasToken, tokenCredential, container, p, requestTimeout);
+                connectionString, endpoint, key, sasToken, tokenCredential, container, p, requestTimeout, rollbackSafe);
     }
 
     public AzureStoreConfig withRequestTimeout(Duration t) {
         return new AzureStoreConfig(
-                connectionString, endpoint, key, sasToken, tokenCredential, container, blobPrefix, t);
+                connectionString, endpoint, key, sasToken, tokenCredential, container, blobPrefix, t, rollbackSafe);
+    }
+
+    /**
+     * Whether to tolerate a storage service that loses acknowledged writes (Azurite killed with
+     * SIGKILL loses up to its last 5 s): this process then takes a blob that is not leased only after
+     * it has seen it unleased and unchanged (same ETag), polling without a gap of more than a third
+     * of the lease, for the lease + 1 s on its own monotonic clock. Neither the blob's Last-Modified
+     * time nor its "released" mark is trusted, since a rollback restores old ones. Costs one extra
+     * lease on every takeover, a graceful one included; off by default (Azure Storage does not lose
+     * acknowledged writes).
+     */
+    public AzureStoreConfig withRollbackSafe(boolean safe) {
+        return new AzureStoreConfig(
+                connectionString,
+                endpoint,
+                key,
+                sasToken,
+                tokenCredential,
+                container,
+                blobPrefix,
+                requestTimeout,
+                safe);
+    }
+
+    public boolean rollbackSafe() {
+        return rollbackSafe;
     }
 
     String connectionString() {
@@ -184,7 +222,7 @@ public final class AzureStoreConfig {
     public String toString() {
         return "AzureStoreConfig[" + (endpoint != null ? stripQuery(endpoint) + ", " : "") + credentialKind()
                 + ", container=" + container + ", blobPrefix=" + blobPrefix + ", requestTimeout=" + requestTimeout
-                + "]";
+                + (rollbackSafe ? ", rollbackSafe" : "") + "]";
     }
 
     static String stripQuery(String url) {

@@ -28,7 +28,8 @@ import java.util.Set;
  *       Azurite): plain {@code http} and the account in the path.
  * </ul>
  *
- * Options: {@code ?prefix=BLOB_PREFIX&timeout=2s}. Secrets only come from the environment, never from
+ * Options: {@code ?prefix=BLOB_PREFIX&timeout=2s&rollback-safe=true} (see {@link
+ * AzureStoreConfig#withRollbackSafe}). Secrets only come from the environment, never from
  * the URI, and are never part of a message.
  */
 public final class AzureUris {
@@ -36,7 +37,7 @@ public final class AzureUris {
     public static final String ACCOUNT_ENV = "AZURE_STORAGE_ACCOUNT";
     public static final String KEY_ENV = "AZURE_STORAGE_KEY";
     public static final String SAS_ENV = "AZURE_STORAGE_SAS_TOKEN";
-    private static final Set<String> OPTIONS = Set.of("prefix", "timeout");
+    private static final Set<String> OPTIONS = Set.of("prefix", "timeout", "rollback-safe");
 
     private AzureUris() {}
 
@@ -123,6 +124,14 @@ public final class AzureUris {
             switch (e.getKey()) {
                 case "prefix" -> config = config.withBlobPrefix(e.getValue());
                 case "timeout" -> config = config.withRequestTimeout(duration(e.getValue()));
+                case "rollback-safe" -> {
+                    String v = e.getValue().strip().toLowerCase(java.util.Locale.ROOT);
+                    if (!v.equals("true") && !v.equals("false")) {
+                        throw new InvalidSettingException(
+                                "azblob option rollback-safe must be true or false: '" + e.getValue() + "'");
+                    }
+                    config = config.withRollbackSafe(v.equals("true"));
+                }
                 default ->
                     throw new InvalidSettingException(
                             "unknown azblob option '" + e.getKey() + "' (known: " + OPTIONS + ")");

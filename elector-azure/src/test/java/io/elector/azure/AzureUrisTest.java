@@ -21,6 +21,23 @@ class AzureUrisTest {
         assertThat(c.requestTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.credentialKind()).isEqualTo("connection string");
         assertThat(c.toString()).doesNotContain(AzuriteProcess.KEY);
+        assertThat(c.rollbackSafe()).isFalse();
+    }
+
+    @Test
+    void rollbackSafeIsAnOptionAndOnlyTrueOrFalse() {
+        assertThat(AzureUris.parse("azblob:///leases?rollback-safe=true", Map.of(AzureUris.CONNECTION_STRING_ENV, CS))
+                        .rollbackSafe())
+                .isTrue();
+        assertThat(AzureUris.parse(
+                                "azblob:///leases?rollback-safe=false&timeout=1s",
+                                Map.of(AzureUris.CONNECTION_STRING_ENV, CS))
+                        .rollbackSafe())
+                .isFalse();
+        assertThatThrownBy(() -> AzureUris.parse(
+                        "azblob:///leases?rollback-safe=yes", Map.of(AzureUris.CONNECTION_STRING_ENV, CS)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("rollback-safe must be true or false");
     }
 
     @Test
