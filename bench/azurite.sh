@@ -17,7 +17,7 @@ stop() {   # signal
   rm -f "$dir/azurite.pid"
 }
 start() {   # port
-  setsid azurite-blob --blobHost 127.0.0.1 --blobPort "$1" --location "$dir/data" --silent --skipApiVersionCheck \
+  setsid azurite-blob --blobHost 127.0.0.1 --blobPort "$1" --location "$dir/data" --silent --skipApiVersionCheck --disableTelemetry \
     </dev/null >>"$dir/azurite.log" 2>&1 &
   echo $! >"$dir/azurite.pid"; echo "$1" >"$dir/port"
   for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && break; sleep 0.1; done

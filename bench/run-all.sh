@@ -52,7 +52,7 @@ fi
 if command -v azurite-blob >/dev/null 2>&1; then
   az_port=$(free_port)
   azurite-blob --blobHost 127.0.0.1 --blobPort "$az_port" --location "$work/azurite" --silent \
-    --skipApiVersionCheck >"$work/azurite.log" 2>&1 &
+    --skipApiVersionCheck --disableTelemetry >"$work/azurite.log" 2>&1 &
   pids+=($!)
   wait_port 127.0.0.1 "$az_port" 30 && backends+=("AZBLOB:$az_port")
 else
