@@ -13,6 +13,7 @@ import io.elector.spi.LeaseStoreException;
 import io.elector.spi.ObserveRequest;
 import io.elector.spi.ObserverEvents;
 import io.elector.spi.ObserverSession;
+import io.elector.spi.ReleaseNotice;
 import io.elector.time.Cancellable;
 import io.elector.time.ElectorRuntime;
 import java.time.Duration;
@@ -46,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * renewal that the store refuses means the lease is gone: {@code lost} at once. Batching: renewals
  * due within half a renew interval are sent together, so all elections of a process settle on one
  * renew call per interval.
+ *
+ * <p><b>Handoff.</b> A release notice from the store makes waiting claims of that election try at
+ * once. A claim that resigned stays out for two retry intervals (its hold-off), so that another
+ * candidate takes over; the notice of its own release does not end the hold-off, but a notice
+ * that carries a greater token does: another candidate has led since and let go, and staying out
+ * would leave the election without a leader. Notices without a token never shorten it.
  */
 final class LeaseEngine {
     private static final Logger log = LoggerFactory.getLogger(LeaseEngine.class);
@@ -89,10 +96,15 @@ final class LeaseEngine {
         long token;
         long nextAttempt;
         long nextRenew;
-        /** After a resign, no attempt before this (release notices do not shorten it). */
+        /**
+         * After a resign, no attempt before this. Release notices do not shorten it, except the
+         * notice of a later leadership's release (see {@link #onReleaseNotice}).
+         */
         long holdOffUntil;
 
         boolean holdOff;
+        /** The token given back by the last resign. */
+        long resignedToken;
         /** A release notice came while an acquire was in flight. */
         boolean retryNow;
 
@@ -207,7 +219,7 @@ final class LeaseEngine {
     private void subscribeOnce() {
         if (releaseSubscription == null) {
             try {
-                releaseSubscription = store.onReleased(election -> loop.execute(() -> onReleaseNotice(election)));
+                releaseSubscription = store.onReleaseNotice(notice -> loop.execute(() -> onReleaseNotice(notice)));
             } catch (RuntimeException e) {
                 // Release notices only make handover faster; polling still works without them.
                 releaseSubscription = () -> {};
@@ -216,10 +228,16 @@ final class LeaseEngine {
         }
     }
 
-    private void onReleaseNotice(String election) {
+    private void onReleaseNotice(ReleaseNotice notice) {
+        String election = notice.election();
         long now = now();
         for (Claim c : claims) {
             if (c.state == State.WAITING && c.request.election().equals(election)) {
+                if (c.holdOff && notice.releasedAfter(c.resignedToken)) {
+                    // Another candidate led after our resign and has let go in turn: the hold-off has
+                    // done its job, and staying out now would leave the election without a leader.
+                    c.holdOff = false;
+                }
                 // An acquire already in flight may bring back a stale "held" answer: retry after it.
                 c.retryNow = true;
                 if (c.nextAttempt - now > 0) {
@@ -505,6 +523,7 @@ final class LeaseEngine {
             c.state = State.WAITING;
             // Stay out for two retry intervals so that a waiting candidate takes over.
             c.holdOff = true;
+            c.resignedToken = token;
             c.holdOffUntil = now() + 2 * c.settings().retryInterval().toNanos();
             c.nextAttempt = c.holdOffUntil;
             release(new HeldLease(

@@ -5,6 +5,7 @@ import io.elector.spi.AcquireResult;
 import io.elector.spi.HeldLease;
 import io.elector.spi.LeaseRequest;
 import io.elector.spi.LeaseStore;
+import io.elector.spi.ReleaseNotice;
 import io.elector.time.TimeSource;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ public final class InMemoryLeaseStore implements LeaseStore {
     private final TimeSource clock;
     private final Map<String, Row> rows = new HashMap<>();
     private final Map<String, Long> lastToken = new HashMap<>();
-    private final List<Consumer<String>> releaseListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ReleaseNotice>> releaseListeners = new CopyOnWriteArrayList<>();
 
     private record Row(String holder, long token, long expiresAt, Map<String, String> metadata, Instant since) {}
 
@@ -98,8 +99,9 @@ public final class InMemoryLeaseStore implements LeaseStore {
             }
         }
         if (released) {
-            for (Consumer<String> l : releaseListeners) {
-                l.accept(lease.election());
+            ReleaseNotice notice = ReleaseNotice.of(lease.election(), lease.token());
+            for (Consumer<ReleaseNotice> l : releaseListeners) {
+                l.accept(notice);
             }
         }
     }
@@ -120,6 +122,12 @@ public final class InMemoryLeaseStore implements LeaseStore {
 
     @Override
     public AutoCloseable onReleased(Consumer<String> listener) {
+        return onReleaseNotice(n -> listener.accept(n.election()));
+    }
+
+    /** Notices carry the released token. */
+    @Override
+    public AutoCloseable onReleaseNotice(Consumer<ReleaseNotice> listener) {
         releaseListeners.add(listener);
         return () -> releaseListeners.remove(listener);
     }

@@ -54,6 +54,20 @@ public interface LeaseStore extends AutoCloseable {
         return () -> {};
     }
 
+    /**
+     * Like {@link #onReleased}, but each notice also carries the released lease's token where the
+     * store's notice has it. The lease engine subscribes through this method: a candidate that
+     * resigned ends its hold-off (see {@code LeaseEngine}) when a lease with a greater token is
+     * released, that is when another candidate has led after it and let go. The default passes on
+     * {@link #onReleased}'s notices without a token; a store that overrides this method should
+     * implement {@link #onReleased} with it, and a wrapper should delegate both.
+     *
+     * @return a handle that stops the subscription
+     */
+    default AutoCloseable onReleaseNotice(Consumer<ReleaseNotice> listener) {
+        return onReleased(election -> listener.accept(ReleaseNotice.of(election)));
+    }
+
     @Override
     void close();
 

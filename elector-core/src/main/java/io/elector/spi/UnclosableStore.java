@@ -45,5 +45,10 @@ final class UnclosableStore implements LeaseStore {
     }
 
     @Override
+    public AutoCloseable onReleaseNotice(Consumer<ReleaseNotice> listener) {
+        return store.onReleaseNotice(listener);
+    }
+
+    @Override
     public void close() {}
 }

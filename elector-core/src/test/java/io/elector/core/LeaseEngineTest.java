@@ -175,6 +175,51 @@ class LeaseEngineTest {
 
     @ParameterizedTest
     @MethodSource("clocks")
+    void aCandidateThatResignedTakesOverAtOnceWhenTheNextLeaderResigns(FakeClock clock) {
+        InMemoryLeaseStore shared = storeOn(clock);
+        Proc a = new Proc("a", shared, clock, S);
+        clock.runPending();
+        Proc b = new Proc("b", shared, clock, S);
+        clock.runPending();
+        long start = clock.nanos();
+        a.election.resign();
+        clock.runPending();
+        assertThat(b.leadership().fencingToken()).isEqualTo(2);
+        b.election.resign();
+        clock.runPending();
+        // a is inside its hold-off (two retry intervals), but b has led after it and let go.
+        assertThat(clock.nanos()).isEqualTo(start);
+        assertThat(a.leadership().fencingToken()).isEqualTo(3);
+        assertThat(a.events).containsExactly("elected:1", "revoked:1:RESIGNED", "elected:3");
+        assertThat(b.events).containsExactly("elected:2", "revoked:2:RESIGNED");
+    }
+
+    @ParameterizedTest
+    @MethodSource("clocks")
+    void aNoticeWithoutTokenDoesNotShortenTheHoldOff(FakeClock clock) {
+        InMemoryLeaseStore shared = storeOn(clock);
+        Proc a = new Proc("a", shared, clock, S);
+        clock.runPending();
+        Proc b = new Proc("b", shared, clock, S);
+        clock.runPending();
+        a.election.resign();
+        clock.runPending();
+        assertThat(b.leadership().fencingToken()).isEqualTo(2);
+        // Notices that name only the election: a cannot tell b's release from its own.
+        a.store.tokensInNotices = false;
+        Duration led = Duration.ofMillis(250);
+        clock.advance(led);
+        b.election.resign();
+        clock.runPending();
+        assertThat(a.election.isLeader()).isFalse();
+        clock.advance(S.retryInterval().multipliedBy(2).minus(led).minusNanos(1));
+        assertThat(a.election.isLeader()).isFalse();
+        clock.advance(Duration.ofNanos(1));
+        assertThat(a.leadership().fencingToken()).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @MethodSource("clocks")
     void aLoneCandidateThatResignedTakesTheLeaseBackAfterItsHoldOff(FakeClock clock) {
         Proc a = new Proc("a", storeOn(clock), clock, S);
         clock.runPending();

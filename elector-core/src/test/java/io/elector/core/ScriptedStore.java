@@ -7,6 +7,7 @@ import io.elector.spi.HeldLease;
 import io.elector.spi.LeaseRequest;
 import io.elector.spi.LeaseStore;
 import io.elector.spi.LeaseStoreException;
+import io.elector.spi.ReleaseNotice;
 import io.elector.time.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,9 @@ final class ScriptedStore implements LeaseStore {
     private final FakeClock clock;
     volatile boolean unreachable;
     volatile Duration latency = Duration.ZERO;
+    /** False: release notices name only the election, as a store without tokens in its notices. */
+    volatile boolean tokensInNotices = true;
+
     final List<Long> acquireTimes = new ArrayList<>();
     int renewCalls;
     int acquireCalls;
@@ -79,6 +83,11 @@ final class ScriptedStore implements LeaseStore {
     @Override
     public AutoCloseable onReleased(Consumer<String> election) {
         return store.onReleased(election);
+    }
+
+    @Override
+    public AutoCloseable onReleaseNotice(Consumer<ReleaseNotice> listener) {
+        return store.onReleaseNotice(n -> listener.accept(tokensInNotices ? n : ReleaseNotice.of(n.election())));
     }
 
     /** A closed store answers nothing, as a closed connection pool would. */

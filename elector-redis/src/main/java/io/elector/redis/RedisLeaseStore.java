@@ -6,6 +6,7 @@ import io.elector.spi.HeldLease;
 import io.elector.spi.LeaseRequest;
 import io.elector.spi.LeaseStore;
 import io.elector.spi.LeaseStoreException;
+import io.elector.spi.ReleaseNotice;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -41,9 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Keys</b> (prefix {@code p}, election {@code e}): {@code p e :lease} holds {@code
  * token|holder|sinceMillis|metadata} with a {@code PX} expiry; {@code p e :token} is the election's
- * token counter, never expiring. Releases are published on {@code p released} with the election
- * name as message. Every operation is one Lua script ({@link LeaseScripts}), so ownership checks and
- * writes are atomic; a batch of N leases is one script call, not N commands.
+ * token counter, never expiring. Releases are published on {@code p released} with {@code
+ * election|token} as message. Every operation is one Lua script ({@link LeaseScripts}), so
+ * ownership checks and writes are atomic; a batch of N leases is one script call, not N commands.
  *
  * <p><b>Time.</b> Expiry is Redis's {@code PX}, judged by the Redis server; this store reads no
  * clock. The lease engine in core computes the local deadlines.
@@ -220,7 +221,7 @@ public final class RedisLeaseStore implements LeaseStore {
                 new String[] {leaseKey(lease.election())},
                 LeaseValue.owner(lease.token(), lease.candidateId()),
                 config.keyPrefix() + "released",
-                lease.election());
+                ReleaseChannel.message(lease.election(), lease.token()));
     }
 
     @Override
@@ -258,6 +259,12 @@ public final class RedisLeaseStore implements LeaseStore {
     /** Release notices arrive over Redis pub/sub on {@code <prefix>released}. */
     @Override
     public AutoCloseable onReleased(Consumer<String> listener) {
+        return releases.add(notice -> listener.accept(notice.election()));
+    }
+
+    /** As {@link #onReleased}; each notice carries the released token. */
+    @Override
+    public AutoCloseable onReleaseNotice(Consumer<ReleaseNotice> listener) {
         return releases.add(listener);
     }
 

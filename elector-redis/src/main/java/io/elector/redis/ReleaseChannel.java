@@ -1,5 +1,6 @@
 package io.elector.redis;
 
+import io.elector.spi.ReleaseNotice;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.codec.StringCodec;
@@ -32,7 +33,7 @@ final class ReleaseChannel {
     private final String channel;
     private final String address;
     private final EventExecutorGroup timers;
-    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ReleaseNotice>> listeners = new CopyOnWriteArrayList<>();
     private StatefulRedisPubSubConnection<String, String> connection;
     private boolean started;
     private boolean closed;
@@ -47,8 +48,29 @@ final class ReleaseChannel {
         this.timers = timers;
     }
 
-    /** Adds a listener for released election names; opens the subscription on first use. */
-    AutoCloseable add(Consumer<String> listener) {
+    /** The message published on a release: {@code election|token}. */
+    static String message(String election, long token) {
+        return election + "|" + token;
+    }
+
+    /**
+     * The notice in a message; a bare election name (a message without a token) gives a notice
+     * without token. Election names contain no {@code |}.
+     */
+    static ReleaseNotice parse(String message) {
+        int bar = message.lastIndexOf('|');
+        if (bar > 0) {
+            try {
+                return ReleaseNotice.of(message.substring(0, bar), Long.parseLong(message.substring(bar + 1)));
+            } catch (NumberFormatException e) {
+                return ReleaseNotice.of(message);
+            }
+        }
+        return ReleaseNotice.of(message);
+    }
+
+    /** Adds a listener for release notices; opens the subscription on first use. */
+    AutoCloseable add(Consumer<ReleaseNotice> listener) {
         listeners.add(listener);
         synchronized (this) {
             if (!started && !closed) {
@@ -82,8 +104,8 @@ final class ReleaseChannel {
                 .thenCompose(c -> {
                     c.addListener(new RedisPubSubAdapter<>() {
                         @Override
-                        public void message(String ch, String election) {
-                            deliver(election);
+                        public void message(String ch, String message) {
+                            deliver(parse(message));
                         }
                     });
                     synchronized (this) {
@@ -133,12 +155,12 @@ final class ReleaseChannel {
                 TimeUnit.MILLISECONDS);
     }
 
-    private void deliver(String election) {
-        for (Consumer<String> l : listeners) {
+    private void deliver(ReleaseNotice notice) {
+        for (Consumer<ReleaseNotice> l : listeners) {
             try {
-                l.accept(election);
+                l.accept(notice);
             } catch (RuntimeException e) {
-                log.warn("release listener failed for {}", election, e);
+                log.warn("release listener failed for {}", notice.election(), e);
             }
         }
     }

@@ -4,6 +4,7 @@ import io.elector.api.Election;
 import io.elector.api.Leadership;
 import io.elector.api.LeadershipListener;
 import io.elector.core.Elector;
+import io.elector.core.LeaseBackend;
 import io.lettuce.core.RedisURI;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * RedisBenchmark handoff|failover|scale|all [--url redis://host:port] [--trials N] [--elections N]
- *     [--window S] [--seed N]
+ *     [--window S] [--seed N] [--trace]
  * </pre>
  *
  * Without {@code --url} it starts its own redis-server on a free loopback port (no persistence), so
@@ -57,7 +58,7 @@ public final class RedisBenchmark {
             }
             String base = "redis://" + server.getHost() + ":" + server.getPort();
             if (mode.equals("handoff") || mode.equals("all")) {
-                handoff(base, trials > 0 ? trials : 30);
+                handoff(base, trials > 0 ? trials : 30, Arrays.asList(args).contains("--trace"));
             }
             if (mode.equals("failover") || mode.equals("all")) {
                 failover(base, trials > 0 ? trials : 10, seed);
@@ -72,16 +73,24 @@ public final class RedisBenchmark {
         }
     }
 
-    /** Graceful resign: from resign() on the leader to elected() on another candidate (same JVM). */
-    static void handoff(String base, int trials) throws Exception {
+    /**
+     * Graceful resign: from resign() on the leader to elected() on another candidate (same JVM).
+     * With {@code trace}, prints to stderr where each trial's time went (store calls, release
+     * notices, the elected callback), all on this JVM's monotonic clock.
+     */
+    static void handoff(String base, int trials, boolean trace) throws Exception {
         URI uri = URI.create(base + "?prefix=" + RedisTestServer.uniquePrefix());
         List<Elector> electors = new ArrayList<>();
         List<Election> elections = new ArrayList<>();
         AtomicLong electedAt = new AtomicLong();
         CountDownLatch[] latch = {new CountDownLatch(1)};
+        TracingLeaseStore.Trace events = new TracingLeaseStore.Trace();
         for (int i = 0; i < 3; i++) {
-            Elector e = Elector.builder(RedisBackend.create(uri))
-                    .candidateId("h" + i)
+            String id = "h" + i;
+            RedisLeaseStore store = RedisLeaseStore.create(RedisBackend.config(uri));
+            Elector e = Elector.builder(
+                            trace ? LeaseBackend.of(new TracingLeaseStore(store, id, events)) : LeaseBackend.of(store))
+                    .candidateId(id)
                     .closeBackendOnClose(true)
                     .build();
             electors.add(e);
@@ -90,6 +99,7 @@ public final class RedisBenchmark {
                 @Override
                 public void elected(Leadership l) {
                     electedAt.set(System.nanoTime());
+                    events.add(id, "elected() called");
                     latch[0].countDown();
                 }
             });
@@ -100,6 +110,7 @@ public final class RedisBenchmark {
             for (int t = 0; t < trials + 3; t++) {
                 Election leader = awaitAnyLeader(elections, Duration.ofSeconds(15));
                 latch[0] = new CountDownLatch(1);
+                events.start("trial " + t + ": " + leader.candidateId() + " resign()");
                 long start = System.nanoTime();
                 leader.resign();
                 if (!latch[0].await(15, TimeUnit.SECONDS)) {
@@ -107,6 +118,10 @@ public final class RedisBenchmark {
                 }
                 if (t >= 3) { // the first three warm up the JIT and the connections
                     samples.add(electedAt.get() - start);
+                }
+                if (trace) {
+                    Thread.sleep(20); // late events of this trial (the other candidate's answer)
+                    System.err.print(events.drain());
                 }
                 Thread.sleep(50);
             }

@@ -9,6 +9,7 @@ import io.elector.spi.AcquireResult;
 import io.elector.spi.HeldLease;
 import io.elector.spi.LeaseRequest;
 import io.elector.spi.LeaseStoreException;
+import io.elector.spi.ReleaseNotice;
 import io.elector.testkit.TcpProxy;
 import io.lettuce.core.RedisURI;
 import java.net.InetSocketAddress;
@@ -129,7 +130,9 @@ class RedisLeaseStoreTest {
         RedisLeaseStore a = store();
         RedisLeaseStore b = store();
         List<String> notices = new CopyOnWriteArrayList<>();
+        List<ReleaseNotice> withTokens = new CopyOnWriteArrayList<>();
         AutoCloseable sub = b.onReleased(notices::add);
+        AutoCloseable tokenSub = b.onReleaseNotice(withTokens::add);
         long t = acquire(a, "e", "a", TTL).token();
         // Lettuce subscribes asynchronously: wait until a release by the owner is heard.
         a.release(new HeldLease("e", "b", t, TTL));
@@ -143,9 +146,21 @@ class RedisLeaseStoreTest {
                         >= 1);
         a.release(new HeldLease("e", "a", t, TTL));
         assertThat(b.read("e")).isEmpty();
-        await().atMost(Duration.ofSeconds(5)).until(() -> notices.contains("e"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> notices.contains("e") && !withTokens.isEmpty());
         assertThat(notices).containsExactly("e");
+        // The notice carries the released token: a candidate that resigned tells a later release from its own.
+        assertThat(withTokens).containsExactly(ReleaseNotice.of("e", t));
         sub.close();
+        tokenSub.close();
+    }
+
+    @Test
+    void releaseMessagesNameTheElectionAndTheToken() {
+        assertThat(ReleaseChannel.parse(ReleaseChannel.message("weather-writer", 1795676909062571L)))
+                .isEqualTo(ReleaseNotice.of("weather-writer", 1795676909062571L));
+        // A message of an older version (the bare name) still wakes waiters, without a token.
+        assertThat(ReleaseChannel.parse("weather-writer")).isEqualTo(ReleaseNotice.of("weather-writer"));
+        assertThat(ReleaseChannel.parse("e|x")).isEqualTo(ReleaseNotice.of("e|x"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.elector.spi.HeldLease;
 import io.elector.spi.LeaseRequest;
 import io.elector.spi.LeaseStore;
 import io.elector.spi.LeaseStoreException;
+import io.elector.spi.ReleaseNotice;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -82,6 +83,15 @@ public final class FaultInjectingLeaseStore implements LeaseStore {
         return store.onReleased(election -> {
             if (!cut && !crashed) {
                 listener.accept(election);
+            }
+        });
+    }
+
+    @Override
+    public AutoCloseable onReleaseNotice(Consumer<ReleaseNotice> listener) {
+        return store.onReleaseNotice(notice -> {
+            if (!cut && !crashed) {
+                listener.accept(notice);
             }
         });
     }

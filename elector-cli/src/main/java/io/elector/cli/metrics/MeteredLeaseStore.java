@@ -6,6 +6,7 @@ import io.elector.spi.HeldLease;
 import io.elector.spi.LeaseRequest;
 import io.elector.spi.LeaseStore;
 import io.elector.spi.LeaseStoreException;
+import io.elector.spi.ReleaseNotice;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
@@ -94,6 +95,11 @@ public final class MeteredLeaseStore implements LeaseStore {
     @Override
     public AutoCloseable onReleased(Consumer<String> election) {
         return store.onReleased(election);
+    }
+
+    @Override
+    public AutoCloseable onReleaseNotice(Consumer<ReleaseNotice> listener) {
+        return store.onReleaseNotice(listener);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.elector.spi.HeldLease;
 import io.elector.spi.LeaseRequest;
 import io.elector.spi.LeaseStore;
 import io.elector.spi.LeaseStoreException;
+import io.elector.spi.ReleaseNotice;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -53,6 +54,11 @@ final class CountingLeaseStore implements LeaseStore {
     @Override
     public AutoCloseable onReleased(Consumer<String> election) {
         return store.onReleased(election);
+    }
+
+    @Override
+    public AutoCloseable onReleaseNotice(Consumer<ReleaseNotice> listener) {
+        return store.onReleaseNotice(listener);
     }
 
     @Override

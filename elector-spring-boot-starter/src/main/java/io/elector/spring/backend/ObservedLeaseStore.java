@@ -6,6 +6,7 @@ import io.elector.spi.HeldLease;
 import io.elector.spi.LeaseRequest;
 import io.elector.spi.LeaseStore;
 import io.elector.spi.LeaseStoreException;
+import io.elector.spi.ReleaseNotice;
 import io.elector.spring.backend.StoreCallListener.Operation;
 import java.util.List;
 import java.util.Optional;
@@ -85,6 +86,11 @@ public final class ObservedLeaseStore implements LeaseStore {
     @Override
     public AutoCloseable onReleased(Consumer<String> listener) {
         return store.onReleased(listener);
+    }
+
+    @Override
+    public AutoCloseable onReleaseNotice(Consumer<ReleaseNotice> listener) {
+        return store.onReleaseNotice(listener);
     }
 
     @Override
