@@ -6,6 +6,7 @@ import io.elector.spi.HeldLease;
 import io.elector.spi.LeaseRequest;
 import io.elector.spi.LeaseStore;
 import io.elector.spi.LeaseStoreException;
+import io.elector.spi.ReleaseNotice;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -75,7 +76,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     private final NamedLockHints.Connector hintConnections;
     private final BoundedCalls calls;
     private final AutoCloseable onClose;
-    private final List<Consumer<String>> releaseListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ReleaseNotice>> releaseListeners = new CopyOnWriteArrayList<>();
 
     private volatile Dialect dialect;
     private volatile LeaseStatements statements;
@@ -284,9 +285,7 @@ public final class JdbcLeaseStore implements LeaseStore {
             }
         }
         if (released) {
-            for (Consumer<String> l : releaseListeners) {
-                l.accept(lease.election());
-            }
+            notifyReleased(ReleaseNotice.of(lease.election(), lease.token()));
         }
     }
 
@@ -305,6 +304,16 @@ public final class JdbcLeaseStore implements LeaseStore {
     @Override
     public AutoCloseable onReleased(Consumer<String> listener) {
         Objects.requireNonNull(listener, "listener");
+        return onReleaseNotice(notice -> listener.accept(notice.election()));
+    }
+
+    /**
+     * As {@link #onReleased}; notices carry the released token for releases made through this store
+     * and, on PostgreSQL, for those of other processes. MySQL/MariaDB named-lock hints carry none.
+     */
+    @Override
+    public AutoCloseable onReleaseNotice(Consumer<ReleaseNotice> listener) {
+        Objects.requireNonNull(listener, "listener");
         releaseListeners.add(listener);
         synchronized (this) {
             startListenerIfNeeded();
@@ -314,12 +323,12 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     private void startListenerIfNeeded() {
         if (notifications && !closed && lockHints == null && dialect == Dialect.MYSQL && !releaseListeners.isEmpty()) {
-            NamedLockHints h =
-                    new NamedLockHints(hintConnections, table, hintWaiters, calls.queryTimeoutSeconds(), election -> {
-                        for (Consumer<String> l : releaseListeners) {
-                            l.accept(election);
-                        }
-                    });
+            NamedLockHints h = new NamedLockHints(
+                    hintConnections,
+                    table,
+                    hintWaiters,
+                    calls.queryTimeoutSeconds(),
+                    election -> notifyReleased(ReleaseNotice.of(election)));
             h.start();
             lockHints = h;
         }
@@ -328,12 +337,14 @@ public final class JdbcLeaseStore implements LeaseStore {
                 && pgListener == null
                 && dialect == Dialect.POSTGRESQL
                 && !releaseListeners.isEmpty()) {
-            pgListener = new PgReleaseListener(dataSource, channel(), election -> {
-                for (Consumer<String> l : releaseListeners) {
-                    l.accept(election);
-                }
-            });
+            pgListener = new PgReleaseListener(dataSource, channel(), this::notifyReleased);
             pgListener.start();
+        }
+    }
+
+    private void notifyReleased(ReleaseNotice notice) {
+        for (Consumer<ReleaseNotice> l : releaseListeners) {
+            l.accept(notice);
         }
     }
 

@@ -315,7 +315,7 @@ final class LeaseStatements {
 
     /**
      * Gives up a lease if still held with that token, keeping the row (and so the token). On
-     * PostgreSQL the same statement sends a NOTIFY on {@code channel}.
+     * PostgreSQL the same statement sends a NOTIFY on {@code channel} with {@code election|token}.
      *
      * @return true if released
      */
@@ -323,8 +323,10 @@ final class LeaseStatements {
         String update = "UPDATE " + table + " SET holder = NULL, expires_at = " + now + ", version = version + 1"
                 + " WHERE election = ? AND holder = ? AND token = ?";
         if (dialect == Dialect.POSTGRESQL) {
-            try (PreparedStatement ps =
-                    prepare(c, "WITH r AS (" + update + " RETURNING election) SELECT pg_notify(?, election) FROM r")) {
+            try (PreparedStatement ps = prepare(
+                    c,
+                    "WITH r AS (" + update + " RETURNING election, token)"
+                            + " SELECT pg_notify(?, election || '|' || token) FROM r")) {
                 ps.setString(1, l.election());
                 ps.setString(2, l.candidateId());
                 ps.setLong(3, l.token());

@@ -1,5 +1,6 @@
 package io.elector.jdbc;
 
+import io.elector.spi.ReleaseNotice;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -25,17 +26,34 @@ final class PgReleaseListener implements AutoCloseable {
 
     private final DataSource dataSource;
     private final String channel;
-    private final Consumer<String> sink;
+    private final Consumer<ReleaseNotice> sink;
     private final Thread thread;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Connection current;
 
-    PgReleaseListener(DataSource dataSource, String channel, Consumer<String> sink) {
+    PgReleaseListener(DataSource dataSource, String channel, Consumer<ReleaseNotice> sink) {
         this.dataSource = dataSource;
         this.channel = channel;
         this.sink = sink;
         this.thread = new Thread(this::run, "elector-jdbc-listen-" + channel);
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * The notice in a NOTIFY payload, {@code election|token} ({@link LeaseStatements#release}); a
+     * bare election name (an older version's payload) gives a notice without token. Election names
+     * contain no {@code |}.
+     */
+    static ReleaseNotice parse(String payload) {
+        int bar = payload.lastIndexOf('|');
+        if (bar > 0) {
+            try {
+                return ReleaseNotice.of(payload.substring(0, bar), Long.parseLong(payload.substring(bar + 1)));
+            } catch (NumberFormatException e) {
+                return ReleaseNotice.of(payload);
+            }
+        }
+        return ReleaseNotice.of(payload);
     }
 
     void start() {
@@ -61,7 +79,7 @@ final class PgReleaseListener implements AutoCloseable {
                     PGNotification[] batch = pg.getNotifications(POLL_MILLIS);
                     if (batch != null) {
                         for (PGNotification n : batch) {
-                            sink.accept(n.getParameter());
+                            sink.accept(parse(n.getParameter()));
                         }
                     }
                 }
