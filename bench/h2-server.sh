@@ -17,8 +17,12 @@ stop() {
   rm -f "$dir/h2.pid"
 }
 start() {
-  "$root/elector" --version >/dev/null   # builds the jar on first use
-  setsid java -Xmx256m -cp "$root/elector-cli/target/elector.jar" org.h2.tools.Server -tcp -tcpPort "$1" \
+  # A copy of the jar, made once: a rebuild of elector.jar while the server runs must not pull it away.
+  if [ ! -f "$dir/h2.jar" ]; then
+    "$root/elector" --version >/dev/null   # builds the jar on first use
+    cp "$root/elector-cli/target/elector.jar" "$dir/h2.jar"
+  fi
+  setsid java -Xmx256m -cp "$dir/h2.jar" org.h2.tools.Server -tcp -tcpPort "$1" \
     -baseDir "$dir/data" -ifNotExists </dev/null >>"$dir/h2.log" 2>&1 &
   echo $! >"$dir/h2.pid"; echo "$1" >"$dir/port"
   for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && break; sleep 0.1; done
