@@ -324,11 +324,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     private void startListenerIfNeeded() {
         if (notifications && !closed && lockHints == null && dialect == Dialect.MYSQL && !releaseListeners.isEmpty()) {
             NamedLockHints h = new NamedLockHints(
-                    hintConnections,
-                    table,
-                    hintWaiters,
-                    calls.queryTimeoutSeconds(),
-                    election -> notifyReleased(ReleaseNotice.of(election)));
+                    hintConnections, table, hintWaiters, calls.queryTimeoutSeconds(), this::notifyReleased);
             h.start();
             lockHints = h;
         }

@@ -1,6 +1,7 @@
 package io.elector.jdbc;
 
 import io.elector.api.LeaderInfo;
+import io.elector.spi.ReleaseNotice;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -78,7 +79,7 @@ final class NamedLockHints implements AutoCloseable {
     private final String table;
     private final int maxWaiters;
     private final int queryTimeoutSeconds;
-    private final Consumer<String> sink;
+    private final Consumer<ReleaseNotice> sink;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread holder;
     private final java.util.concurrent.atomic.AtomicLong notices = new java.util.concurrent.atomic.AtomicLong();
@@ -109,7 +110,8 @@ final class NamedLockHints implements AutoCloseable {
         }
     }
 
-    NamedLockHints(Connector connector, String table, int maxWaiters, int queryTimeoutSeconds, Consumer<String> sink) {
+    NamedLockHints(
+            Connector connector, String table, int maxWaiters, int queryTimeoutSeconds, Consumer<ReleaseNotice> sink) {
         this.connector = connector;
         this.table = table;
         this.maxWaiters = maxWaiters;
@@ -171,6 +173,12 @@ final class NamedLockHints implements AutoCloseable {
         if (w != null && w.token == token) {
             wanted.remove(election);
             signal();
+            // Watch for the next holder's release at once: this process stays out for a while after a
+            // resign (the engine's hold-off) and makes no acquire that would start a waiter, but the
+            // next leader's release (a greater token) ends that hold-off.
+            if (!isClosed()) {
+                watch(election, Math.max(MIN_STALE_NANOS, 3 * w.ttlNanos), System.nanoTime());
+            }
         }
     }
 
@@ -193,7 +201,11 @@ final class NamedLockHints implements AutoCloseable {
         if (holder == null) {
             return;
         }
-        long staleAfter = Math.max(MIN_STALE_NANOS, 3 * ttl.toNanos());
+        watch(election, Math.max(MIN_STALE_NANOS, 3 * ttl.toNanos()), nowNanos);
+    }
+
+    /** Starts (or refreshes) the waiter of {@code election}, within {@code maxWaiters}. */
+    private void watch(String election, long staleAfter, long nowNanos) {
         Waiter existing = waiters.get(election);
         if (existing != null) {
             existing.touch(nowNanos, staleAfter);
@@ -581,7 +593,7 @@ final class NamedLockHints implements AutoCloseable {
                             clean = true;
                             if (active()) {
                                 notices.incrementAndGet();
-                                sink.accept(election);
+                                sink.accept(releasedNotice(c));
                             }
                         } else if (got == null) {
                             throw new SQLException("GET_LOCK returned NULL");
@@ -622,6 +634,30 @@ final class NamedLockHints implements AutoCloseable {
                     }
                 }
             }
+        }
+
+        /**
+         * The notice of the release just seen, with the lease row's token: the released
+         * leadership's, or a later one's if someone took the lease since (either way greater than
+         * any token this process gave back before the holder took the lock). Without the token if
+         * the row cannot be read: the notice still wakes waiters.
+         */
+        private ReleaseNotice releasedNotice(Connection c) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT token FROM " + table + " WHERE election = ?")) {
+                ps.setQueryTimeout(queryTimeoutSeconds);
+                ps.setString(1, election);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        long token = rs.getLong(1);
+                        if (!rs.wasNull()) {
+                            return ReleaseNotice.of(election, token);
+                        }
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                log.debug("mysql release hint for {}: token not read ({})", election, e.toString());
+            }
+            return ReleaseNotice.of(election);
         }
 
         private boolean lockUsed(Connection c) throws SQLException {
