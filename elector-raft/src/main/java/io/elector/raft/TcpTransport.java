@@ -10,6 +10,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * observer queries come back on the connection the query came in on.
  *
  * <p><b>Threads.</b> An accept thread; per inbound connection a reader thread (which also writes
- * the answers to queries); per peer a writer thread with a bounded queue (full: the oldest frame
- * is dropped, Raft retries) and a reader thread for answers. {@link #send} only enqueues.
+ * the answers to queries); per peer one link thread that connects, reads answers and writes what a
+ * non-blocking write could not take at once. {@link #send} encodes and writes on the calling
+ * thread without blocking (the socket full or not connected: the frame is queued, bounded; full:
+ * the oldest frame not yet begun is dropped, Raft retries), so a frame costs no thread hand-off.
  *
  * <p><b>Failure.</b> A frame that fails any check (length, magic, version, MAC, cluster id,
  * layout) closes its connection and is logged at WARN with the peer address, at most once a
@@ -208,115 +216,233 @@ final class TcpTransport implements Transport {
         }
     }
 
-    /** The outbound connection to one peer: a writer thread that (re)connects, and a reader for answers. */
+    /**
+     * The outbound connection to one peer. {@link #offer} writes the frame at once on the calling
+     * thread (a non-blocking write: the loop never waits for the network); only what the socket
+     * cannot take now, and frames offered while there is no connection, are queued for the link's
+     * thread, which (re)connects, writes the rest when the socket is writable, and reads answers.
+     * An idle link's thread sleeps: sending a frame costs no thread hand-off.
+     */
     private final class PeerLink {
+        private static final int MAX_PENDING = 1024;
         private final int peer;
         private final InetSocketAddress address;
-        private final java.util.concurrent.ArrayBlockingQueue<byte[]> queue =
-                new java.util.concurrent.ArrayBlockingQueue<>(1024);
-        private volatile Socket socket;
+        private final Selector selector;
+        private final Object lock = new Object();
+        private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>(); // guarded by lock
+        private SocketChannel channel; // guarded by lock; null while not connected
+        private SelectionKey key; // guarded by lock
+        private ByteBuffer answers = ByteBuffer.allocate(64 * 1024); // link thread only
         private volatile boolean linkClosed;
-        private final Thread writer;
+        private final Thread thread;
 
         PeerLink(int peer, InetSocketAddress address) {
             this.peer = peer;
             this.address = address;
-            this.writer = thread("raft-out-" + selfId + "-to-" + peer, this::writeLoop);
+            try {
+                this.selector = Selector.open();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot open a selector", e);
+            }
+            this.thread = thread("raft-out-" + selfId + "-to-" + peer, this::run);
         }
 
         void offer(byte[] frame) {
-            while (!queue.offer(frame)) {
-                queue.poll(); // Full: drop the oldest; Raft resends what matters.
+            ByteBuffer b = ByteBuffer.wrap(frame);
+            synchronized (lock) {
+                if (channel != null && pending.isEmpty()) {
+                    try {
+                        channel.write(b);
+                    } catch (IOException e) {
+                        log.debug("raft node {}: connection to node {} broke: {}", selfId, peer, e.toString());
+                        disconnect();
+                        return; // this frame is lost; Raft resends what matters
+                    }
+                    if (!b.hasRemaining()) {
+                        return;
+                    }
+                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                }
+                pending.add(b);
+                if (pending.size() > MAX_PENDING) {
+                    dropOldest();
+                }
+            }
+            selector.wakeup();
+        }
+
+        /** Full: drops the oldest frame not yet begun (a begun one must finish, or the stream breaks). */
+        private void dropOldest() {
+            ByteBuffer head = pending.poll();
+            if (head.position() > 0) {
+                pending.poll();
+                pending.addFirst(head);
             }
         }
 
-        private void writeLoop() {
+        private void run() {
             long backoffMs = 0;
             long retryAt = System.nanoTime();
             while (!linkClosed && !closed) {
-                byte[] frame;
+                boolean connected;
+                boolean waiting;
+                synchronized (lock) {
+                    connected = channel != null;
+                    waiting = !pending.isEmpty();
+                }
+                if (!connected && waiting) {
+                    if (System.nanoTime() - retryAt < 0) {
+                        dropPending(); // peer unreachable: drop until the backoff ends
+                    } else {
+                        try {
+                            connect();
+                            backoffMs = 0;
+                        } catch (IOException e) {
+                            dropPending();
+                            backoffMs = backoffMs == 0 ? 5 : Math.min(50, backoffMs * 2);
+                            retryAt = System.nanoTime() + backoffMs * 1_000_000;
+                            log.debug(
+                                    "raft node {}: cannot reach node {} at {}: {}",
+                                    selfId,
+                                    peer,
+                                    address,
+                                    e.toString());
+                        }
+                    }
+                }
                 try {
-                    frame = queue.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
+                    selector.select(500);
+                } catch (IOException e) {
+                    log.warn("raft node {}: selector of the link to node {} failed: {}", selfId, peer, e.toString());
                     return;
                 }
-                if (frame == null) {
-                    continue;
-                }
-                Socket s = socket;
-                if (s == null) {
-                    if (System.nanoTime() - retryAt < 0) {
-                        continue; // peer unreachable: drop until the backoff ends
+                for (SelectionKey k : selector.selectedKeys()) {
+                    if (k.isValid() && k.isReadable()) {
+                        readAnswers((SocketChannel) k.channel());
                     }
-                    try {
-                        s = connect();
-                        backoffMs = 0;
-                    } catch (IOException e) {
-                        backoffMs = backoffMs == 0 ? 5 : Math.min(50, backoffMs * 2);
-                        retryAt = System.nanoTime() + backoffMs * 1_000_000;
-                        log.debug("raft node {}: cannot reach node {} at {}: {}", selfId, peer, address, e.toString());
-                        continue;
+                    if (k.isValid() && k.isWritable()) {
+                        writePending();
                     }
                 }
-                try {
-                    OutputStream out = s.getOutputStream();
-                    out.write(frame);
-                    out.flush();
-                } catch (IOException e) {
-                    log.debug("raft node {}: connection to node {} broke: {}", selfId, peer, e.toString());
-                    closeQuietly(s);
-                    socket = null;
-                }
+                selector.selectedKeys().clear();
+            }
+            synchronized (lock) {
+                disconnect();
+                pending.clear();
+            }
+            closeQuietly(selector);
+        }
+
+        private void dropPending() {
+            synchronized (lock) {
+                pending.clear();
             }
         }
 
-        private Socket connect() throws IOException {
-            Socket s = new Socket();
+        /** Blocking connect (bounded by the timeout), then non-blocking for writes and answers. */
+        private void connect() throws IOException {
+            SocketChannel c = SocketChannel.open();
             try {
-                s.setTcpNoDelay(true);
-                s.connect(address, CONNECT_TIMEOUT_MS);
-            } catch (IOException e) {
-                closeQuietly(s);
+                c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                c.socket().connect(address, CONNECT_TIMEOUT_MS);
+                c.configureBlocking(false);
+                if (linkClosed || closed) {
+                    throw new SocketException("transport closed");
+                }
+                synchronized (lock) {
+                    answers.clear();
+                    channel = c;
+                    key = c.register(selector, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                }
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(c);
                 throw e;
             }
-            if (linkClosed || closed) {
-                closeQuietly(s);
-                throw new SocketException("transport closed");
-            }
-            socket = s;
-            Socket connected = s;
-            thread("raft-out-reader-" + selfId + "-to-" + peer, () -> readAnswers(connected));
-            return s;
         }
 
-        private void readAnswers(Socket s) {
+        /** On the link thread: the socket can take more; write what is queued. */
+        private void writePending() {
+            synchronized (lock) {
+                if (channel == null) {
+                    return;
+                }
+                try {
+                    while (!pending.isEmpty()) {
+                        ByteBuffer b = pending.peek();
+                        channel.write(b);
+                        if (b.hasRemaining()) {
+                            return; // still full: OP_WRITE stays on
+                        }
+                        pending.poll();
+                    }
+                    key.interestOps(SelectionKey.OP_READ);
+                } catch (IOException e) {
+                    log.debug("raft node {}: connection to node {} broke: {}", selfId, peer, e.toString());
+                    disconnect();
+                }
+            }
+        }
+
+        /** On the link thread: answers (to an observer's queries) arrived; hand over every whole frame. */
+        private void readAnswers(SocketChannel c) {
             try {
-                DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
-                while (!linkClosed && !closed) {
-                    Frame f = readFrame(in);
+                int n = c.read(answers);
+                if (n < 0) {
+                    throw new EOFException("closed by the peer");
+                }
+                answers.flip();
+                while (answers.remaining() >= 4) {
+                    int length = answers.getInt(answers.position());
+                    FrameCodec.checkLength(length);
+                    if (answers.remaining() < 4 + length) {
+                        if (answers.capacity() < 4 + length) {
+                            ByteBuffer bigger = ByteBuffer.allocate(4 + length);
+                            bigger.put(answers);
+                            answers = bigger;
+                            return; // already compacted into the bigger buffer
+                        }
+                        break;
+                    }
+                    answers.getInt();
+                    byte[] payload = new byte[length];
+                    answers.get(payload);
+                    Frame f = codec.decode(payload);
                     if (f.from() != peer) {
                         throw new FrameException("answer from node " + f.from() + " on the connection to node " + peer);
                     }
                     handler.onFrame(f);
                 }
+                answers.compact();
             } catch (FrameException e) {
-                warnOnce(s.getInetAddress(), "closing connection to " + address + ": " + e.getMessage());
+                warnOnce(address.getAddress(), "closing connection to " + address + ": " + e.getMessage());
+                synchronized (lock) {
+                    disconnect();
+                }
             } catch (IOException e) {
                 log.debug("raft node {}: connection to node {} ended: {}", selfId, peer, e.toString());
-            } finally {
-                closeQuietly(s);
-                if (socket == s) {
-                    socket = null;
+                synchronized (lock) {
+                    disconnect();
                 }
+            }
+        }
+
+        /** Under the lock: forgets the connection (frames already queued go out on the next one). */
+        private void disconnect() {
+            if (key != null) {
+                key.cancel();
+                key = null;
+            }
+            if (channel != null) {
+                closeQuietly(channel);
+                channel = null;
             }
         }
 
         void close() {
             linkClosed = true;
-            writer.interrupt();
-            Socket s = socket;
-            if (s != null) {
-                closeQuietly(s);
+            selector.wakeup();
+            synchronized (lock) {
+                disconnect();
             }
         }
     }
