@@ -2,7 +2,6 @@ package io.elector.raft;
 
 import io.elector.api.LeaderInfo;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -65,9 +64,12 @@ final class ElectionGroup {
     private long voteSentAt;
 
     // Leader.
-    private final Map<Integer, Long> ackedSend = new HashMap<>();
-    private final Map<Integer, Long> ackReceivedAt = new HashMap<>();
-    private final Map<Integer, Boolean> peerStands = new HashMap<>();
+    // Per peer, by the node's peer index (arrays: an ack costs no boxing and no map entry).
+    private final boolean[] acked;
+    private final long[] ackedSend;
+    private final long[] ackReceivedAt;
+    private final boolean[] peerStands;
+    private final long[] sendScratch;
     private long selfSend;
     private long majoritySend;
     private long leaseEnd;
@@ -79,6 +81,12 @@ final class ElectionGroup {
     ElectionGroup(String name, RaftNode node, StateStore.Durable durable, long now) {
         this.name = name;
         this.node = node;
+        int peers = node.peerCount();
+        this.acked = new boolean[peers];
+        this.ackedSend = new long[peers];
+        this.ackReceivedAt = new long[peers];
+        this.peerStands = new boolean[peers];
+        this.sendScratch = new long[peers];
         if (durable != null) {
             this.term = durable.term();
             this.votedFor = durable.votedFor();
@@ -229,12 +237,12 @@ final class ElectionGroup {
     private int preferredPeer(long now) {
         int best = 0;
         long bestAck = 0;
-        for (Map.Entry<Integer, Long> e : ackReceivedAt.entrySet()) {
-            int peer = e.getKey();
-            if (!peerStands.getOrDefault(peer, false) || now - e.getValue() - 2 * node.timing.heartbeatNanos() > 0) {
+        for (int i = 0; i < acked.length; i++) {
+            if (!acked[i] || !peerStands[i] || now - ackReceivedAt[i] - 2 * node.timing.heartbeatNanos() > 0) {
                 continue;
             }
-            long ack = ackedSend.get(peer);
+            int peer = node.peerId(i);
+            long ack = ackedSend[i];
             if (best == 0
                     || node.rank(peer) > node.rank(best)
                     || (node.rank(peer) == node.rank(best) && ack - bestAck > 0)) {
@@ -311,9 +319,8 @@ final class ElectionGroup {
         }
         role = Role.LEADER;
         handingOff = false;
-        ackedSend.clear();
-        ackReceivedAt.clear();
-        peerStands.clear();
+        java.util.Arrays.fill(acked, false);
+        java.util.Arrays.fill(peerStands, false);
         majoritySend = voteSentAt;
         selfSend = voteSentAt;
         leaseEnd = voteSentAt + node.timing.leaseNanos();
@@ -440,12 +447,16 @@ final class ElectionGroup {
         if (role != Role.LEADER || a.term() != term || !a.success()) {
             return;
         }
-        Long prev = ackedSend.get(from);
-        if (prev == null || a.echoNanos() - prev > 0) {
-            ackedSend.put(from, a.echoNanos());
+        int i = node.peerIndex(from);
+        if (i < 0) {
+            return;
         }
-        ackReceivedAt.put(from, now);
-        peerStands.put(from, a.candidate());
+        if (!acked[i] || a.echoNanos() - ackedSend[i] > 0) {
+            ackedSend[i] = a.echoNanos();
+        }
+        acked[i] = true;
+        ackReceivedAt[i] = now;
+        peerStands[i] = a.candidate();
         advanceLease(now);
     }
 
@@ -456,16 +467,17 @@ final class ElectionGroup {
         if (need == 0) {
             best = selfSend;
         } else {
-            if (ackedSend.size() < need) {
+            int n = 0;
+            for (int i = 0; i < acked.length; i++) {
+                if (acked[i]) {
+                    sendScratch[n++] = ackedSend[i] - selfSend; // relative, so the sort is overflow-safe
+                }
+            }
+            if (n < need) {
                 return;
             }
-            long[] sends = new long[ackedSend.size()];
-            int i = 0;
-            for (long s : ackedSend.values()) {
-                sends[i++] = s - selfSend; // relative, so the sort is overflow-safe
-            }
-            java.util.Arrays.sort(sends);
-            best = selfSend + sends[sends.length - need];
+            java.util.Arrays.sort(sendScratch, 0, n);
+            best = selfSend + sendScratch[n - need];
         }
         if (best - majoritySend > 0) {
             majoritySend = best;

@@ -2,10 +2,6 @@ package io.elector.raft;
 
 import io.elector.api.InvalidSettingException;
 import io.elector.api.Names;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -14,12 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -62,6 +58,7 @@ final class FrameCodec {
     private final String clusterId;
     private final byte[] clusterIdBytes;
     private final ThreadLocal<Mac> mac;
+    private final NameCache names = new NameCache();
 
     FrameCodec(String clusterId, byte[] secret) {
         if (secret == null || secret.length < 16) {
@@ -87,34 +84,30 @@ final class FrameCodec {
         if (messages.size() > MAX_MESSAGES) {
             throw new IllegalArgumentException("too many messages in one frame: " + messages.size());
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 48 * messages.size());
-        try {
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeInt(0); // length, patched below
-            out.write(MAGIC);
-            out.writeByte(VERSION);
-            out.writeShort(clusterIdBytes.length);
-            out.write(clusterIdBytes);
-            out.writeInt(from);
-            out.writeShort(messages.size());
-            for (Message m : messages) {
-                writeMessage(out, m);
-            }
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
+        Writer out = WRITER.get().reset();
+        out.putInt(0); // length, patched below
+        out.put(MAGIC);
+        out.putByte(VERSION);
+        out.putShort(clusterIdBytes.length);
+        out.put(clusterIdBytes);
+        out.putInt(from);
+        out.putShort(messages.size());
+        for (Message m : messages) {
+            writeMessage(out, m);
         }
-        byte[] body = bytes.toByteArray();
-        Mac m = mac.get();
-        m.update(body, 4, body.length - 4);
-        byte[] tag = m.doFinal();
-        int length = body.length - 4 + MAC_BYTES;
+        int bodyEnd = out.position();
+        int length = bodyEnd - 4 + MAC_BYTES;
         if (length > MAX_FRAME_BYTES) {
             throw new IllegalArgumentException("frame too large: " + length + " bytes");
         }
-        byte[] frame = new byte[body.length + MAC_BYTES];
-        System.arraycopy(body, 0, frame, 0, body.length);
-        System.arraycopy(tag, 0, frame, body.length, MAC_BYTES);
+        byte[] frame = Arrays.copyOf(out.buffer(), bodyEnd + MAC_BYTES);
+        Mac m = mac.get();
+        m.update(frame, 4, bodyEnd - 4);
+        try {
+            m.doFinal(frame, bodyEnd);
+        } catch (ShortBufferException e) {
+            throw new IllegalStateException("HMAC-SHA256 tag larger than " + MAC_BYTES + " bytes", e);
+        }
         ByteBuffer.wrap(frame).putInt(0, length);
         return frame;
     }
@@ -148,7 +141,7 @@ final class FrameCodec {
         }
         ByteBuffer in = ByteBuffer.wrap(payload, MAGIC.length + 1, bodyLength - MAGIC.length - 1);
         try {
-            String cluster = readString(in);
+            String cluster = readString(in, NameCache.PLAIN);
             if (!cluster.equals(clusterId)) {
                 throw new FrameException("frame from another cluster '" + cluster + "'");
             }
@@ -169,54 +162,54 @@ final class FrameCodec {
         }
     }
 
-    private static void writeMessage(DataOutputStream out, Message m) throws IOException {
+    private static void writeMessage(Writer out, Message m) {
         if (m instanceof Message.VoteRequest v) {
-            out.writeByte(VOTE_REQUEST);
-            writeString(out, v.election());
-            out.writeLong(v.term());
-            out.writeByte((v.preVote() ? 1 : 0) | (v.transfer() ? 2 : 0));
+            out.putByte(VOTE_REQUEST);
+            out.putString(v.election());
+            out.putLong(v.term());
+            out.putByte((v.preVote() ? 1 : 0) | (v.transfer() ? 2 : 0));
         } else if (m instanceof Message.VoteResponse v) {
-            out.writeByte(VOTE_RESPONSE);
-            writeString(out, v.election());
-            out.writeLong(v.term());
-            out.writeByte((v.preVote() ? 1 : 0) | (v.granted() ? 2 : 0));
+            out.putByte(VOTE_RESPONSE);
+            out.putString(v.election());
+            out.putLong(v.term());
+            out.putByte((v.preVote() ? 1 : 0) | (v.granted() ? 2 : 0));
         } else if (m instanceof Message.Heartbeat h) {
-            out.writeByte(HEARTBEAT);
-            writeString(out, h.election());
-            out.writeLong(h.term());
-            out.writeLong(h.sendNanos());
-            writeString(out, h.candidateId());
+            out.putByte(HEARTBEAT);
+            out.putString(h.election());
+            out.putLong(h.term());
+            out.putLong(h.sendNanos());
+            out.putString(h.candidateId());
             writeMetadata(out, h.metadata());
-            out.writeLong(h.sinceMillis());
+            out.putLong(h.sinceMillis());
         } else if (m instanceof Message.HeartbeatAck a) {
-            out.writeByte(HEARTBEAT_ACK);
-            writeString(out, a.election());
-            out.writeLong(a.term());
-            out.writeLong(a.echoNanos());
-            out.writeByte((a.success() ? 1 : 0) | (a.candidate() ? 2 : 0));
+            out.putByte(HEARTBEAT_ACK);
+            out.putString(a.election());
+            out.putLong(a.term());
+            out.putLong(a.echoNanos());
+            out.putByte((a.success() ? 1 : 0) | (a.candidate() ? 2 : 0));
         } else if (m instanceof Message.TimeoutNow t) {
-            out.writeByte(TIMEOUT_NOW);
-            writeString(out, t.election());
-            out.writeLong(t.term());
+            out.putByte(TIMEOUT_NOW);
+            out.putString(t.election());
+            out.putLong(t.term());
         } else if (m instanceof Message.LeaderQuery q) {
-            out.writeByte(LEADER_QUERY);
-            writeString(out, q.election());
+            out.putByte(LEADER_QUERY);
+            out.putString(q.election());
         } else if (m instanceof Message.LeaderReport r) {
-            out.writeByte(LEADER_REPORT);
-            writeString(out, r.election());
-            out.writeLong(r.term());
-            out.writeByte(r.known() ? 1 : 0);
-            writeString(out, r.candidateId());
+            out.putByte(LEADER_REPORT);
+            out.putString(r.election());
+            out.putLong(r.term());
+            out.putByte(r.known() ? 1 : 0);
+            out.putString(r.candidateId());
             writeMetadata(out, r.metadata());
-            out.writeLong(r.sinceMillis());
+            out.putLong(r.sinceMillis());
         } else {
             throw new IllegalArgumentException("unknown message " + m);
         }
     }
 
-    private static Message readMessage(ByteBuffer in) throws FrameException {
+    private Message readMessage(ByteBuffer in) throws FrameException {
         byte type = in.get();
-        String election = validElection(readString(in));
+        String election = readString(in, NameCache.ELECTION);
         switch (type) {
             case VOTE_REQUEST: {
                 long term = term(in);
@@ -231,7 +224,7 @@ final class FrameCodec {
             case HEARTBEAT: {
                 long term = term(in);
                 long send = in.getLong();
-                String candidate = validCandidate(readString(in));
+                String candidate = readString(in, NameCache.CANDIDATE);
                 Map<String, String> metadata = readMetadata(in);
                 return new Message.Heartbeat(election, term, send, candidate, metadata, in.getLong());
             }
@@ -248,10 +241,7 @@ final class FrameCodec {
             case LEADER_REPORT: {
                 long term = term(in);
                 boolean known = flags(in, 1) != 0;
-                String candidate = readString(in);
-                if (known) {
-                    Names.candidate(candidate);
-                }
+                String candidate = readString(in, known ? NameCache.CANDIDATE : NameCache.PLAIN);
                 Map<String, String> metadata = readMetadata(in);
                 return new Message.LeaderReport(election, term, known, candidate, metadata, in.getLong());
             }
@@ -276,16 +266,11 @@ final class FrameCodec {
         return f;
     }
 
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        if (b.length > MAX_STRING_BYTES) {
-            throw new IllegalArgumentException("string too long for a frame: " + b.length + " bytes");
-        }
-        out.writeShort(b.length);
-        out.write(b);
-    }
-
-    private static String readString(ByteBuffer in) throws FrameException {
+    /**
+     * Reads a u16-prefixed UTF-8 string that passes {@code checks} (see {@link NameCache}); names
+     * seen before come from the cache, already checked.
+     */
+    private String readString(ByteBuffer in, int checks) throws FrameException {
         int n = in.getShort() & 0xffff;
         if (n > MAX_STRING_BYTES) {
             throw new FrameException("string too long: " + n + " bytes");
@@ -293,11 +278,44 @@ final class FrameCodec {
         if (n > in.remaining()) {
             throw new FrameException("truncated frame");
         }
-        ByteBuffer slice = in.slice();
-        slice.limit(n);
+        byte[] a = in.array();
+        int off = in.arrayOffset() + in.position();
         in.position(in.position() + n);
+        if (n > NameCache.MAX_BYTES) {
+            return check(decodeUtf8(a, off, n), checks);
+        }
+        int slot = NameCache.slot(a, off, n);
+        String cached = names.get(slot, a, off, n, checks);
+        if (cached != null) {
+            return cached;
+        }
+        return names.put(slot, a, off, n, check(decodeUtf8(a, off, n), checks), checks);
+    }
+
+    private static String check(String s, int checks) {
+        if ((checks & NameCache.ELECTION) != 0) {
+            Names.election(s);
+        }
+        if ((checks & NameCache.CANDIDATE) != 0) {
+            Names.candidate(s);
+        }
+        return s;
+    }
+
+    /** Strict UTF-8 (malformed input is refused, never replaced); ASCII, the usual case, directly. */
+    private static String decodeUtf8(byte[] a, int off, int n) throws FrameException {
+        boolean ascii = true;
+        for (int i = off; i < off + n; i++) {
+            if (a[i] < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return new String(a, off, n, StandardCharsets.ISO_8859_1);
+        }
         try {
-            return DECODER.get().reset().decode(slice).toString();
+            return DECODER.get().reset().decode(ByteBuffer.wrap(a, off, n)).toString();
         } catch (CharacterCodingException e) {
             throw new FrameException("malformed UTF-8");
         }
@@ -309,53 +327,119 @@ final class FrameCodec {
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT));
 
-    /**
-     * Names already validated, so that the same election and candidate names, arriving in every
-     * heartbeat, are checked once. Bounded: past the cap names are simply validated every time.
-     */
-    private static final int VALIDATED_CAP = 16_384;
-
-    private static final Set<String> VALID_ELECTIONS = ConcurrentHashMap.newKeySet();
-    private static final Set<String> VALID_CANDIDATES = ConcurrentHashMap.newKeySet();
-
-    private static String validElection(String name) {
-        if (!VALID_ELECTIONS.contains(name)) {
-            Names.election(name);
-            if (VALID_ELECTIONS.size() < VALIDATED_CAP) {
-                VALID_ELECTIONS.add(name);
-            }
-        }
-        return name;
-    }
-
-    private static String validCandidate(String id) {
-        if (!VALID_CANDIDATES.contains(id)) {
-            Names.candidate(id);
-            if (VALID_CANDIDATES.size() < VALIDATED_CAP) {
-                VALID_CANDIDATES.add(id);
-            }
-        }
-        return id;
-    }
-
-    private static void writeMetadata(DataOutputStream out, Map<String, String> metadata) throws IOException {
-        out.writeShort(metadata.size());
+    private static void writeMetadata(Writer out, Map<String, String> metadata) {
+        out.putShort(metadata.size());
         for (Map.Entry<String, String> e : metadata.entrySet()) {
-            writeString(out, e.getKey());
-            writeString(out, e.getValue());
+            out.putString(e.getKey());
+            out.putString(e.getValue());
         }
     }
 
-    private static Map<String, String> readMetadata(ByteBuffer in) throws FrameException {
+    private Map<String, String> readMetadata(ByteBuffer in) throws FrameException {
         int n = in.getShort() & 0xffff;
+        if (n == 0) {
+            return Map.of();
+        }
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
-            String k = readString(in);
-            String v = readString(in);
+            String k = readString(in, NameCache.PLAIN);
+            String v = readString(in, NameCache.PLAIN);
             if (m.put(k, v) != null) {
                 throw new FrameException("duplicate metadata key '" + k + "'");
             }
         }
         return Names.metadata(m);
+    }
+
+    private static final ThreadLocal<Writer> WRITER = ThreadLocal.withInitial(Writer::new);
+
+    /**
+     * A growable big-endian byte buffer for one frame at a time (per thread): no per-byte locking
+     * as in a {@code ByteArrayOutputStream}, and ASCII strings are copied without an encoder.
+     */
+    private static final class Writer {
+        private byte[] buf = new byte[4096];
+        private int pos;
+
+        Writer reset() {
+            if (buf.length > 64 * 1024) {
+                buf = new byte[4096]; // do not keep a buffer grown for one huge frame
+            }
+            pos = 0;
+            return this;
+        }
+
+        int position() {
+            return pos;
+        }
+
+        byte[] buffer() {
+            return buf;
+        }
+
+        private void ensure(int n) {
+            if (buf.length - pos < n) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+            }
+        }
+
+        void putByte(int b) {
+            ensure(1);
+            buf[pos++] = (byte) b;
+        }
+
+        void putShort(int v) {
+            ensure(2);
+            buf[pos++] = (byte) (v >>> 8);
+            buf[pos++] = (byte) v;
+        }
+
+        void putInt(int v) {
+            ensure(4);
+            buf[pos++] = (byte) (v >>> 24);
+            buf[pos++] = (byte) (v >>> 16);
+            buf[pos++] = (byte) (v >>> 8);
+            buf[pos++] = (byte) v;
+        }
+
+        void putLong(long v) {
+            putInt((int) (v >>> 32));
+            putInt((int) v);
+        }
+
+        void put(byte[] b) {
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
+        }
+
+        /** u16 length, then UTF-8; longer than {@link #MAX_STRING_BYTES} is refused. */
+        void putString(String s) {
+            int n = s.length();
+            if (n <= MAX_STRING_BYTES) {
+                ensure(2 + n);
+                int start = pos + 2;
+                boolean ascii = true;
+                for (int i = 0; i < n; i++) {
+                    char c = s.charAt(i);
+                    if (c >= 0x80) {
+                        ascii = false;
+                        break;
+                    }
+                    buf[start + i] = (byte) c;
+                }
+                if (ascii) {
+                    putShort(n);
+                    pos += n;
+                    return;
+                }
+            }
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            if (b.length > MAX_STRING_BYTES) {
+                throw new IllegalArgumentException("string too long for a frame: " + b.length + " bytes");
+            }
+            putShort(b.length);
+            put(b);
+        }
     }
 }

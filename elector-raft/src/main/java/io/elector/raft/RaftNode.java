@@ -54,6 +54,8 @@ final class RaftNode {
     final int selfId;
     final RaftTiming timing;
     private final List<Integer> peers;
+    private final int[] peerIds;
+    private final int[] peerIndexById;
     private final int clusterSize;
     private final ElectorRuntime runtime;
     private final Transport transport;
@@ -107,6 +109,13 @@ final class RaftNode {
         this.selfId = selfId;
         this.peers = members.stream().filter(id -> id != selfId).sorted().toList();
         this.clusterSize = members.size();
+        this.peerIds = peers.stream().mapToInt(Integer::intValue).toArray();
+        this.peerIndexById =
+                new int[members.stream().mapToInt(Integer::intValue).max().orElse(0) + 1];
+        java.util.Arrays.fill(peerIndexById, -1);
+        for (int i = 0; i < peerIds.length; i++) {
+            peerIndexById[peerIds[i]] = i;
+        }
         this.timing = timing;
         this.runtime = runtime;
         this.transport = transport;
@@ -143,6 +152,19 @@ final class RaftNode {
 
     SplittableRandom random() {
         return random;
+    }
+
+    int peerCount() {
+        return peerIds.length;
+    }
+
+    /** The index of peer {@code nodeId} (0 to peerCount-1), or -1 if it is not a peer. */
+    int peerIndex(int nodeId) {
+        return nodeId >= 0 && nodeId < peerIndexById.length ? peerIndexById[nodeId] : -1;
+    }
+
+    int peerId(int index) {
+        return peerIds[index];
     }
 
     int majority() {
