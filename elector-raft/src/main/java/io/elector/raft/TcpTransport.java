@@ -311,7 +311,7 @@ final class TcpTransport implements Transport {
                     }
                 }
                 try {
-                    selector.select(500);
+                    selector.select(5_000); // woken by offer() and close(); the timeout is only a safety net
                 } catch (IOException e) {
                     log.warn("raft node {}: selector of the link to node {} failed: {}", selfId, peer, e.toString());
                     return;
