@@ -30,10 +30,12 @@ import org.slf4j.LoggerFactory;
  * One Raft node: every election of the cluster on this process, one event loop.
  *
  * <p><b>Threads.</b> Transport threads hand frames to {@link #onFrame}, which answers observer
- * queries from an immutable snapshot and enqueues everything else on the {@link SerialExecutor}. The timer
- * (armed for the earliest due moment, see {@link #arm}) and calls from the core are enqueued the
- * same way. Only lane tasks
- * touch {@link ElectionGroup}s. After every step {@link #flush} sends the messages it produced,
+ * queries from an immutable snapshot and enqueues everything else on the {@link SerialExecutor}
+ * lane. The timer (armed for the earliest due moment, see {@link #arm}) and calls from the core are
+ * enqueued the same way. With real threads, a reader thread or the timer thread that finds the lane
+ * idle runs the step itself ({@link SerialExecutor#executeHere}) instead of waking a loop thread:
+ * a step never blocks (sends are non-blocking writes), so this only saves a hand-off per frame or
+ * tick. Only lane tasks touch {@link ElectionGroup}s. After every step {@link #flush} sends the messages it produced,
  * except those about an election whose term or vote changed: they wait until a save (file write
  * and fsync, one at a time on the io executor, batching every election changed meanwhile) has made
  * the change durable. No reply ever depends on state that a crash could forget, and no heartbeat
