@@ -426,8 +426,15 @@ final class TcpTransport implements Transport {
             }
         }
 
-        /** Under the lock: forgets the connection (frames already queued go out on the next one). */
+        /**
+         * Under the lock: forgets the connection. Queued frames go out on the next one, except a
+         * frame already begun on this one: its rest alone would be garbage on a new connection.
+         */
         private void disconnect() {
+            ByteBuffer head = pending.peek();
+            if (head != null && head.position() > 0) {
+                pending.poll();
+            }
             if (key != null) {
                 key.cancel();
                 key = null;

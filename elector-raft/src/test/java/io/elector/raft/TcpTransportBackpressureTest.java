@@ -74,6 +74,40 @@ class TcpTransportBackpressureTest {
         }
     }
 
+    @Test
+    @Timeout(60)
+    void aFrameCutOffByABrokenConnectionIsNotContinuedOnTheNextOne() throws Exception {
+        FrameCodec codec = new FrameCodec("bp-cluster", SECRET);
+        try (ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress peer = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
+            TcpTransport transport = new TcpTransport(
+                    1, Map.of(1, new InetSocketAddress(InetAddress.getLoopbackAddress(), 1), 2, peer), null, codec);
+            transport.start(f -> List.of());
+            try {
+                server.setSoTimeout(10_000);
+                transport.send(2, frame(0));
+                try (Socket first = server.accept()) {
+                    // Fill the socket so that the backlog's head frame is half written, then break it.
+                    for (int seq = 1; seq < FRAMES / 2; seq++) {
+                        transport.send(2, frame(seq));
+                    }
+                    first.setSoLinger(true, 0); // reset, with unread data
+                }
+                try (Socket second = server.accept()) {
+                    transport.send(2, frame(FRAMES));
+                    List<Long> seqs = readFrames(second, codec); // every frame must pass its MAC
+                    assertThat(seqs)
+                            .as("frames on the new connection")
+                            .isNotEmpty()
+                            .isSorted();
+                    assertThat(seqs.get(seqs.size() - 1)).isEqualTo((long) FRAMES);
+                }
+            } finally {
+                transport.close();
+            }
+        }
+    }
+
     /** Reads and authenticates frames until none arrives for a second; returns each frame's term. */
     private static List<Long> readFrames(Socket s, FrameCodec codec) throws Exception {
         s.setSoTimeout(1_000);
