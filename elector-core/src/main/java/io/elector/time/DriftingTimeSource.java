@@ -36,6 +36,19 @@ public final class DriftingTimeSource implements TimeSource {
         return origin + (long) (elapsed * rate);
     }
 
+    /** The true clock this one drifts from. */
+    public TimeSource base() {
+        return base;
+    }
+
+    /**
+     * The base clock's reading at the moment this clock read {@code drifted}: exact, whatever the
+     * span, so a recorder can date a past event without carrying the drift into it.
+     */
+    public long baseNanos(long drifted) {
+        return origin + (long) ((drifted - origin) / rate);
+    }
+
     @Override
     public Instant wallTime() {
         return base.wallTime().plus(wallSkew);

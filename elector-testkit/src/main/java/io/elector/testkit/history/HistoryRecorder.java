@@ -6,6 +6,7 @@ import io.elector.api.Leadership;
 import io.elector.api.LeadershipListener;
 import io.elector.api.Registration;
 import io.elector.api.Revocation;
+import io.elector.time.DriftingTimeSource;
 import io.elector.time.TimeSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -131,7 +132,18 @@ public final class HistoryRecorder implements AutoCloseable {
         return List.copyOf(records);
     }
 
-    private long toWall(TimeSource time, long monoEvent) {
+    /**
+     * The real wall time of {@code monoEvent}, a reading of {@code time}'s monotonic clock. For a
+     * {@link DriftingTimeSource} (verify's clock faults) the event is first mapped back to the true
+     * clock: a revocation heard long after its deadline (a process paused past it) would otherwise
+     * be dated off by the drift over that span (1 % of a 1 s pause is 10 ms), enough to show an
+     * overlap that did not happen or to hide one that did.
+     */
+    long toWall(TimeSource time, long monoEvent) {
+        if (time instanceof DriftingTimeSource d) {
+            TimeSource base = d.base();
+            return nowNanos() - (base.monotonicNanos() - d.baseNanos(monoEvent));
+        }
         long monoNow = time.monotonicNanos();
         return nowNanos() - (monoNow - monoEvent);
     }
