@@ -5,12 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.elector.api.Election;
-import io.elector.api.ElectionSettings;
 import io.elector.api.Leadership;
-import io.elector.api.Revocation;
 import io.elector.core.Elector;
 import io.elector.core.LeaseBackend;
 import io.elector.spi.ReleaseNotice;
+import io.elector.testkit.Handoffs;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -31,10 +30,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PostgresHandoffTest {
-    private static final ElectionSettings SLOW_POLL = new ElectionSettings(
-            Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(10), ElectionSettings.DEFAULT_DRIFT);
-    /** Far below the earliest poll (retry - 20% jitter = 8 s), far above a handoff (~10 ms). */
-    private static final Duration HANDOFF_BOUND = Duration.ofSeconds(3);
 
     private final String table = "elector_handoff_" + Long.toString(System.nanoTime() % 1_000_000L, 36);
     private final List<Elector> electors = new ArrayList<>();
@@ -62,7 +57,7 @@ class PostgresHandoffTest {
                 JdbcLeaseStore.builder(pool).table(table).closing(pool).build();
         Elector e = Elector.builder(LeaseBackend.of(store))
                 .candidateId(candidate)
-                .settings(SLOW_POLL)
+                .settings(Handoffs.SLOW_POLL)
                 .closeBackendOnClose(true)
                 .build();
         electors.add(e);
@@ -85,37 +80,19 @@ class PostgresHandoffTest {
         });
     }
 
-    private static Leadership awaitLeadership(Election e, Duration timeout) throws InterruptedException {
-        return e.awaitLeadership(timeout)
-                .orElseThrow(() -> new AssertionError(e.candidateId() + " not leader within " + timeout));
-    }
-
-    /** Resigns {@code from}'s leadership and checks that {@code to} took over within the bound, after it. */
-    private static Leadership handOver(Leadership old, Election from, Election to) throws Exception {
-        long start = System.nanoTime();
-        from.resign();
-        Leadership next = awaitLeadership(to, HANDOFF_BOUND);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(HANDOFF_BOUND);
-        Revocation r = old.lost().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        assertThat(next.fencingToken()).isGreaterThan(old.fencingToken());
-        // The new leadership began only after the old one had ended, by the monotonic clock.
-        assertThat(next.electedAtNanos() - r.atMonotonicNanos()).isPositive();
-        return next;
-    }
-
     @Test
     void aCandidateThatResignedTakesOverAtOnceWhenTheNextLeaderResigns() throws Exception {
         uri = Databases.postgres();
         Election a = join("a");
-        Leadership la = awaitLeadership(a, Duration.ofSeconds(10));
+        Leadership la = Handoffs.awaitLeadership(a, Duration.ofSeconds(10));
         Election b = join("b");
         // b's first attempt has found a holding the lease: its next poll is 8-12 s away.
         await().atMost(Duration.ofSeconds(5)).until(() -> b.leader().isPresent());
         awaitListeners(2);
-        Leadership lb = handOver(la, a, b);
+        Leadership lb = Handoffs.handOver(la, a, b);
         // a stays out for two retry intervals (20 s) after its resign unless someone else has led
         // since and let go, as b now does: the NOTIFY carries b's token, and a takes over at once.
-        Leadership again = handOver(lb, b, a);
+        Leadership again = Handoffs.handOver(lb, b, a);
         assertThat(again.fencingToken()).isGreaterThan(lb.fencingToken());
     }
 
