@@ -24,11 +24,12 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code handoff}: 3 JVMs; a {@code resign()} sent to the leader until another JVM's {@code
  *       elected} callback (includes the stdin pipe to the leader, well under a millisecond);
  *   <li>{@code idle}: 3 JVMs, 100 elections each; CPU time of each JVM (utime+stime from /proc) over
- *       an idle window once every election has a leader.
+ *       two idle windows, 20 s ("early") and 150 s ("steady") after every election has a leader.
  * </ul>
  *
  * Environment: {@code BENCH} (comma list, default all), {@code TRIALS} (default 30), {@code
- * IDLE_SECONDS} (default 10), {@code RAFT_PARAMS} (extra URI parameters for the JVM nodes). Run: {@code ./mvnw -q -pl elector-raft -am test-compile exec:exec}.
+ * IDLE_SECONDS} (window, default 10), {@code IDLE_SETTLE_SECONDS} (default 20), {@code
+ * IDLE_STEADY_SECONDS} (default 150; 0 = no steady window), {@code RAFT_PARAMS} (extra URI parameters for the JVM nodes). Run: {@code ./mvnw -q -pl elector-raft -am test-compile exec:exec}.
  */
 public final class RaftBench {
     private RaftBench() {}
@@ -210,36 +211,86 @@ public final class RaftBench {
                 }
                 Thread.sleep(10);
             }
-            // Let JIT compilation and connection set-up settle (C2 alone took ~15% of a core for
-            // the first ~20 s on a loaded machine); env IDLE_SETTLE_SECONDS, default 20.
-            Thread.sleep(1000L * Integer.parseInt(System.getenv().getOrDefault("IDLE_SETTLE_SECONDS", "20")));
-            long[] before = new long[3];
-            for (int i = 0; i < 3; i++) {
-                before[i] = cpuTicks(c.pid(i + 1));
+            // Two windows: "early", IDLE_SETTLE_SECONDS (default 20) after every election has a
+            // leader, while the JIT is still at work (part of the per-message code still runs
+            // interpreted or in C1's profiling tier, and the compiler threads are busy); and
+            // "steady", IDLE_STEADY_SECONDS (default 150) after: what a running cluster costs.
+            long elected = System.nanoTime();
+            int settle = Integer.parseInt(System.getenv().getOrDefault("IDLE_SETTLE_SECONDS", "20"));
+            int steady = Integer.parseInt(System.getenv().getOrDefault("IDLE_STEADY_SECONDS", "150"));
+            idleWindow(c, elections, seconds, "early", elected, settle);
+            if (steady > settle + seconds) {
+                idleWindow(c, elections, seconds, "steady", elected, steady);
             }
-            long t0 = System.nanoTime();
-            Thread.sleep(seconds * 1000L);
-            double wall = (System.nanoTime() - t0) / 1e9;
-            List<Double> pct = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                pct.add((cpuTicks(c.pid(i + 1)) - before[i]) / 100.0 / wall * 100);
-            }
-            long changes = c.events().stream()
-                    .filter(e -> e.nanos() - t0 > 0 && !e.kind().equals("READY"))
-                    .count();
-            System.out.printf(
-                    Locale.ROOT,
-                    "{\"bench\":\"idle\",\"backend\":\"raft\",\"params\":\"%s\",\"nodes\":3,\"elections\":%d,\"window_s\":%.1f,"
-                            + "\"cpu_percent\":%.2f,\"cpu_percent_per_node\":%s,\"leader_changes_in_window\":%d,"
-                            + "\"load\":\"%s\"}%n",
-                    params(),
-                    elections,
-                    wall,
-                    pct.stream().mapToDouble(Double::doubleValue).max().orElse(0),
-                    pct.stream().map(p -> String.format(Locale.ROOT, "%.2f", p)).toList(),
-                    changes,
-                    load());
         }
+    }
+
+    /** One CPU window starting {@code startSeconds} after {@code elected}; prints a JSON line. */
+    private static void idleWindow(
+            ProcessCluster c, int elections, int seconds, String phase, long elected, int startSeconds)
+            throws Exception {
+        long wait = elected + startSeconds * 1_000_000_000L - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+        long[] before = new long[3];
+        long[] jitBefore = new long[3];
+        for (int i = 0; i < 3; i++) {
+            before[i] = cpuTicks(c.pid(i + 1));
+            jitBefore[i] = compilerTicks(c.pid(i + 1));
+        }
+        long t0 = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        List<Double> pct = new ArrayList<>();
+        List<Double> jit = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            pct.add((cpuTicks(c.pid(i + 1)) - before[i]) / 100.0 / wall * 100);
+            jit.add((compilerTicks(c.pid(i + 1)) - jitBefore[i]) / 100.0 / wall * 100);
+        }
+        long t1 = System.nanoTime();
+        long changes = c.events().stream()
+                .filter(e ->
+                        e.nanos() - t0 > 0 && e.nanos() - t1 <= 0 && !e.kind().equals("READY"))
+                .count();
+        System.out.printf(
+                Locale.ROOT,
+                "{\"bench\":\"idle\",\"phase\":\"%s\",\"backend\":\"raft\",\"params\":\"%s\",\"nodes\":3,"
+                        + "\"elections\":%d,\"window_starts_s_after_elected\":%d,\"window_s\":%.1f,"
+                        + "\"cpu_percent\":%.2f,\"cpu_percent_per_node\":%s,\"jit_compiler_percent_per_node\":%s,"
+                        + "\"leader_changes_in_window\":%d,\"load\":\"%s\"}%n",
+                phase,
+                params(),
+                elections,
+                startSeconds,
+                wall,
+                pct.stream().mapToDouble(Double::doubleValue).max().orElse(0),
+                percents(pct),
+                percents(jit),
+                changes,
+                load());
+    }
+
+    private static List<String> percents(List<Double> values) {
+        return values.stream().map(p -> String.format(Locale.ROOT, "%.2f", p)).toList();
+    }
+
+    /** CPU ticks of a process's JIT compiler threads (their names start with "C1 Compiler"/"C2 Compiler"). */
+    private static long compilerTicks(long pid) throws IOException {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String comm = Files.readString(t.resolve("comm")).trim();
+                    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                        ticks += ticks(Files.readString(t.resolve("stat")));
+                    }
+                } catch (IOException gone) {
+                    // the thread ended
+                }
+            }
+        }
+        return ticks;
     }
 
     /** Extra URI parameters for the JVM nodes, e.g. {@code &heartbeat=100ms} (env RAFT_PARAMS). */
@@ -249,7 +300,11 @@ public final class RaftBench {
 
     /** utime + stime of a process, in clock ticks (USER_HZ = 100 on Linux). */
     private static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return ticks(Files.readString(Path.of("/proc/" + pid + "/stat")));
+    }
+
+    /** utime + stime from a /proc stat line (of a process or a thread). */
+    private static long ticks(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
