@@ -1,26 +1,26 @@
 package io.elector.etcd;
 
+import static io.elector.testkit.bench.BenchSupport.awaitAnyLeader;
+import static io.elector.testkit.bench.BenchSupport.option;
+import static io.elector.testkit.bench.BenchSupport.printLatency;
+
 import io.elector.api.Election;
 import io.elector.api.Leadership;
 import io.elector.api.LeadershipListener;
 import io.elector.core.Elector;
+import io.elector.testkit.bench.ChildLine;
+import io.elector.testkit.bench.ChildLines;
+import io.elector.testkit.bench.ChildProcess;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -102,7 +102,8 @@ public final class EtcdBenchmark {
                 }
                 Thread.sleep(50);
             }
-            print("handoff", "etcd", samples, "\"settings\":\"defaults (TTL 3 s)\",\"candidates\":3,\"processes\":1");
+            printLatency(
+                    "handoff", "etcd", samples, "\"settings\":\"defaults (TTL 3 s)\",\"candidates\":3,\"processes\":1");
         } finally {
             electors.forEach(Elector::close);
         }
@@ -110,42 +111,59 @@ public final class EtcdBenchmark {
 
     static void failover(String endpoint, int trials, long seed) throws Exception {
         SplittableRandom random = new SplittableRandom(seed);
-        BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
+        ChildLines lines = new ChildLines();
         String election = "bench-failover";
-        Child[] children = new Child[3];
+        ChildProcess[] children = new ChildProcess[3];
         for (int i = 0; i < 3; i++) {
-            children[i] = Child.jvm(i, endpoint, "f" + i + "-0", election, lines);
+            children[i] = candidate(i, endpoint, "f" + i + "-0", election, lines);
         }
         try {
             List<Long> samples = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                await(lines, "READY", -1, Duration.ofSeconds(180));
+                lines.awaitFromOther("READY", -1, Duration.ofSeconds(180));
             }
-            int leader = await(lines, "ELECTED", -1, Duration.ofSeconds(180)).child;
+            int leader =
+                    lines.awaitFromOther("ELECTED", -1, Duration.ofSeconds(180)).child();
             for (int t = 0; t < trials; t++) {
                 Thread.sleep(1000 + random.nextInt(1000));
                 long start = System.nanoTime();
                 children[leader].kill();
-                Line next = await(lines, "ELECTED", leader, Duration.ofSeconds(120));
-                samples.add(next.at - start);
-                children[leader] = Child.jvm(leader, endpoint, "f" + leader + "-" + (t + 1), election, lines);
-                Line ready = await(lines, "READY", -1, Duration.ofSeconds(120));
-                if (ready.child != leader) {
-                    throw new IllegalStateException("unexpected READY from " + ready.child);
+                ChildLine next = lines.awaitFromOther("ELECTED", leader, Duration.ofSeconds(120));
+                samples.add(next.at() - start);
+                children[leader] = candidate(leader, endpoint, "f" + leader + "-" + (t + 1), election, lines);
+                ChildLine ready = lines.awaitFromOther("READY", -1, Duration.ofSeconds(120));
+                if (ready.child() != leader) {
+                    throw new IllegalStateException("unexpected READY from " + ready.child());
                 }
-                leader = next.child;
+                leader = next.child();
             }
-            print(
+            printLatency(
                     "failover",
                     "etcd",
                     samples,
                     "\"settings\":\"defaults (TTL 3 s, keep-alive every 500 ms)\",\"candidates\":3,\"processes\":3,"
                             + "\"seed\":" + seed + ",\"etcd\":\"heartbeat 100 ms, election timeout 1 s\"");
         } finally {
-            for (Child c : children) {
+            for (ChildProcess c : children) {
                 c.stop();
             }
         }
+    }
+
+    /** A candidate JVM ({@link EtcdBenchCandidate}) as child {@code index}. */
+    private static ChildProcess candidate(int index, String endpoint, String id, String election, ChildLines lines)
+            throws IOException {
+        return ChildProcess.start(
+                index, ChildProcess.javaCommand("256m", EtcdBenchCandidate.class, endpoint, id, election), lines);
+    }
+
+    /** {@code etcdctl elect} as child {@code index}: it prints the leader key once it leads, so its first line is ELECTED. */
+    private static ChildProcess etcdctl(
+            int index, String binary, String endpoint, String election, String value, ChildLines lines)
+            throws IOException {
+        ProcessBuilder command = new ProcessBuilder(binary, "--endpoints=" + endpoint, "elect", election, value)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        return ChildProcess.startFirstLineAs(index, command, lines, "ELECTED");
     }
 
     /** The peer: {@code etcdctl elect} (etcd's concurrency.Election, 60 s session) killed with SIGKILL. */
@@ -157,13 +175,14 @@ public final class EtcdBenchmark {
             return;
         }
         SplittableRandom random = new SplittableRandom(seed);
-        BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
+        ChildLines lines = new ChildLines();
         String election = "bench-etcdctl-" + Long.toString(System.nanoTime() % 1_000_000, 36);
-        Child[] children = new Child[2];
+        ChildProcess[] children = new ChildProcess[2];
         try (Client client = Client.builder().endpoints("http://" + endpoint).build()) {
-            children[0] = Child.etcdctl(0, binary, endpoint, election, "p0-0", lines);
-            int leader = await(lines, "ELECTED", -1, Duration.ofSeconds(60)).child;
-            children[1] = Child.etcdctl(1, binary, endpoint, election, "p1-0", lines);
+            children[0] = etcdctl(0, binary, endpoint, election, "p0-0", lines);
+            int leader =
+                    lines.awaitFromOther("ELECTED", -1, Duration.ofSeconds(60)).child();
+            children[1] = etcdctl(1, binary, endpoint, election, "p1-0", lines);
             List<Long> samples = new ArrayList<>();
             for (int t = 0; t < trials; t++) {
                 // Both campaigns must be in (two keys) before the leader dies.
@@ -171,13 +190,12 @@ public final class EtcdBenchmark {
                 Thread.sleep(1000 + random.nextInt(1000));
                 long start = System.nanoTime();
                 children[leader].kill();
-                Line next = await(lines, "ELECTED", leader, Duration.ofSeconds(180));
-                samples.add(next.at - start);
-                children[leader] =
-                        Child.etcdctl(leader, binary, endpoint, election, "p" + leader + "-" + (t + 1), lines);
-                leader = next.child;
+                ChildLine next = lines.awaitFromOther("ELECTED", leader, Duration.ofSeconds(180));
+                samples.add(next.at() - start);
+                children[leader] = etcdctl(leader, binary, endpoint, election, "p" + leader + "-" + (t + 1), lines);
+                leader = next.child();
             }
-            print(
+            printLatency(
                     "failover",
                     "etcdctl-elect",
                     samples,
@@ -185,7 +203,7 @@ public final class EtcdBenchmark {
                             + "\"processes\":2,\"seed\":" + seed
                             + ",\"etcd\":\"heartbeat 100 ms, election timeout 1 s\"");
         } finally {
-            for (Child c : children) {
+            for (ChildProcess c : children) {
                 if (c != null) {
                     c.kill();
                 }
@@ -214,79 +232,6 @@ public final class EtcdBenchmark {
         throw new IllegalStateException("fewer than " + n + " etcdctl campaigns within " + timeout);
     }
 
-    private static Election awaitAnyLeader(List<Election> elections, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        for (int i = 0; i < 1_000_000 && System.nanoTime() - end < 0; i++) {
-            for (Election e : elections) {
-                if (e.isLeader()) {
-                    return e;
-                }
-            }
-            Thread.sleep(1);
-        }
-        throw new IllegalStateException("no leader within " + timeout);
-    }
-
-    private static Line await(BlockingQueue<Line> lines, String kind, int notChild, Duration timeout)
-            throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        List<Line> keep = new ArrayList<>();
-        try {
-            while (System.nanoTime() - end < 0) {
-                Line l = lines.poll(100, TimeUnit.MILLISECONDS);
-                if (l == null) {
-                    continue;
-                }
-                if (l.kind.equals(kind) && l.child != notChild) {
-                    return l;
-                }
-                if (!l.kind.equals("REVOKED") && !(l.kind.equals("ELECTED") && l.child == notChild)) {
-                    keep.add(l);
-                }
-            }
-            throw new IllegalStateException("no " + kind + " within " + timeout);
-        } finally {
-            lines.addAll(keep);
-        }
-    }
-
-    private static void print(String bench, String backend, List<Long> samplesNanos, String extra) {
-        long[] ms = samplesNanos.stream().mapToLong(n -> n).sorted().toArray();
-        System.out.println("{\"bench\":\"" + bench + "\",\"backend\":\"" + backend + "\",\"trials\":" + ms.length
-                + ",\"min_ms\":" + fmt(ms[0] / 1e6)
-                + ",\"p50_ms\":" + fmt(percentile(ms, 0.50) / 1e6)
-                + ",\"p99_ms\":" + fmt(percentile(ms, 0.99) / 1e6)
-                + ",\"max_ms\":" + fmt(ms[ms.length - 1] / 1e6)
-                + "," + extra
-                + ",\"loadavg\":\"" + loadavg() + "\"}");
-    }
-
-    static long percentile(long[] sorted, double p) {
-        int rank = (int) Math.ceil(p * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-    }
-
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    private static String loadavg() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static String option(String[] args, String name, String def) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return def;
-    }
-
     private static String etcdctlBinary() {
         for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {
             java.io.File f = new java.io.File(d, "etcdctl");
@@ -295,90 +240,5 @@ public final class EtcdBenchmark {
             }
         }
         return null;
-    }
-
-    record Line(int child, String kind, long at) {}
-
-    static final class Child {
-        final Process process;
-
-        private Child(Process process) {
-            this.process = process;
-        }
-
-        static Child jvm(int index, String endpoint, String id, String election, BlockingQueue<Line> lines)
-                throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            Process p = new ProcessBuilder(
-                            java,
-                            "-Xmx256m",
-                            "-XX:+UseSerialGC",
-                            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            EtcdBenchCandidate.class.getName(),
-                            endpoint,
-                            id,
-                            election)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            read(index, p, lines, false);
-            return new Child(p);
-        }
-
-        /** etcdctl prints the leader key (then its value) once it leads: its first line is ELECTED. */
-        static Child etcdctl(
-                int index, String binary, String endpoint, String election, String value, BlockingQueue<Line> lines)
-                throws IOException {
-            Process p = new ProcessBuilder(binary, "--endpoints=" + endpoint, "elect", election, value)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            read(index, p, lines, true);
-            return new Child(p);
-        }
-
-        private static void read(int index, Process p, BlockingQueue<Line> lines, boolean firstLineElected) {
-            Thread reader = new Thread(
-                    () -> {
-                        try (BufferedReader r =
-                                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                            String s;
-                            boolean first = true;
-                            while ((s = r.readLine()) != null) {
-                                long at = System.nanoTime();
-                                if (firstLineElected) {
-                                    if (first) {
-                                        lines.add(new Line(index, "ELECTED", at));
-                                    }
-                                } else {
-                                    lines.add(new Line(index, s.split(" ")[0], at));
-                                }
-                                first = false;
-                            }
-                        } catch (IOException e) {
-                            // child gone
-                        }
-                    },
-                    "child-" + index);
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-
-        void stop() throws InterruptedException {
-            try {
-                process.getOutputStream().close();
-            } catch (IOException e) {
-                // gone
-            }
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-        }
     }
 }

@@ -1,27 +1,28 @@
 package io.elector.redis;
 
+import static io.elector.testkit.bench.BenchSupport.awaitAnyLeader;
+import static io.elector.testkit.bench.BenchSupport.fmt;
+import static io.elector.testkit.bench.BenchSupport.loadavg;
+import static io.elector.testkit.bench.BenchSupport.option;
+import static io.elector.testkit.bench.BenchSupport.printLatency;
+
 import io.elector.api.Election;
 import io.elector.api.Leadership;
 import io.elector.api.LeadershipListener;
 import io.elector.core.Elector;
 import io.elector.core.LeaseBackend;
+import io.elector.testkit.bench.ChildLine;
+import io.elector.testkit.bench.ChildLines;
+import io.elector.testkit.bench.ChildProcess;
 import io.lettuce.core.RedisURI;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -125,55 +126,44 @@ public final class RedisBenchmark {
                 }
                 Thread.sleep(50);
             }
-            print("handoff", samples, "\"settings\":\"defaults\",\"candidates\":3,\"processes\":1");
+            printLatency("handoff", "redis", samples, "\"settings\":\"defaults\",\"candidates\":3,\"processes\":1");
         } finally {
             electors.forEach(Elector::close);
         }
-    }
-
-    private static Election awaitAnyLeader(List<Election> elections, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        for (int i = 0; i < 100_000 && System.nanoTime() - end < 0; i++) {
-            for (Election e : elections) {
-                if (e.isLeader()) {
-                    return e;
-                }
-            }
-            Thread.sleep(1);
-        }
-        throw new IllegalStateException("no leader within " + timeout);
     }
 
     /** kill -9 of the leader's JVM: from the SIGKILL to ELECTED printed by another candidate JVM. */
     static void failover(String base, int trials, long seed) throws Exception {
         String uri = base + "?prefix=" + RedisTestServer.uniquePrefix();
         SplittableRandom random = new SplittableRandom(seed);
-        BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
-        Child[] children = new Child[3];
+        ChildLines lines = new ChildLines();
+        ChildProcess[] children = new ChildProcess[3];
         for (int i = 0; i < 3; i++) {
-            children[i] = Child.start(i, uri, "f" + i + "-0", "failover", 1, lines);
+            children[i] = candidate(i, uri, "f" + i + "-0", "failover", 1, lines);
         }
         try {
             List<Long> samples = new ArrayList<>();
-            int leader = awaitElected(lines, -1, Duration.ofSeconds(180)).child;
+            int leader =
+                    lines.nextFromOther("ELECTED", -1, Duration.ofSeconds(180)).child();
             for (int t = 0; t < trials; t++) {
                 // A random phase within the renew cycle, so kills do not line up with renewals.
                 Thread.sleep(1000 + random.nextInt(1000));
                 long start = System.nanoTime();
                 children[leader].kill();
-                Line next = awaitElected(lines, leader, Duration.ofSeconds(30));
-                samples.add(next.at - start);
-                children[leader] = Child.start(leader, uri, "f" + leader + "-" + (t + 1), "failover", 1, lines);
-                awaitReady(lines, leader, Duration.ofSeconds(120));
-                leader = next.child;
+                ChildLine next = lines.nextFromOther("ELECTED", leader, Duration.ofSeconds(30));
+                samples.add(next.at() - start);
+                children[leader] = candidate(leader, uri, "f" + leader + "-" + (t + 1), "failover", 1, lines);
+                lines.awaitFrom("READY", leader, l -> !l.kind().equals("STATS"), Duration.ofSeconds(120));
+                leader = next.child();
             }
-            print(
+            printLatency(
                     "failover",
+                    "redis",
                     samples,
                     "\"settings\":\"defaults\",\"lease_ms\":5000,\"retry_ms\":500,\"candidates\":3,\"processes\":3,"
                             + "\"seed\":" + seed);
         } finally {
-            for (Child c : children) {
+            for (ChildProcess c : children) {
                 c.stop();
             }
         }
@@ -182,23 +172,23 @@ public final class RedisBenchmark {
     /** 10,000 elections joined by 3 processes: store calls per process per second at steady state. */
     static void scale(String base, RedisURI server, int elections, int windowSeconds) throws Exception {
         String uri = base + "?prefix=" + RedisTestServer.uniquePrefix();
-        BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
-        Child[] children = new Child[3];
+        ChildLines lines = new ChildLines();
+        ChildProcess[] children = new ChildProcess[3];
         long startedAt = System.nanoTime();
         for (int i = 0; i < 3; i++) {
-            children[i] = Child.start(i, uri, "s" + i, "scale", elections, lines);
+            children[i] = candidate(i, uri, "s" + i, "scale", elections, lines);
         }
         try {
             long[][] stats = new long[3][];
             long end = System.nanoTime() + Duration.ofSeconds(600).toNanos();
             while (true) {
-                Line l = lines.poll(1, TimeUnit.SECONDS);
+                ChildLine l = lines.poll(Duration.ofSeconds(1));
                 if (System.nanoTime() - end > 0) {
                     throw new IllegalStateException(
                             "elections not all led within 600 s: " + Arrays.deepToString(stats));
                 }
-                if (l != null && l.kind.equals("STATS")) {
-                    stats[l.child] = l.numbers;
+                if (l != null && l.kind().equals("STATS")) {
+                    stats[l.child()] = l.numbers();
                 }
                 if (stats[0] != null
                         && stats[1] != null
@@ -248,29 +238,27 @@ public final class RedisBenchmark {
                     + ",\"max_elections\":" + elections
                     + ",\"loadavg\":\"" + loadavg() + "\"}");
         } finally {
-            for (Child c : children) {
+            for (ChildProcess c : children) {
                 c.stop();
             }
         }
     }
 
-    private static long[][] latest(BlockingQueue<Line> lines, long[][] last) {
+    private static long[][] latest(ChildLines lines, long[][] last) {
         long[][] out = last.clone();
-        List<Line> drained = new ArrayList<>();
-        lines.drainTo(drained);
-        for (Line l : drained) {
-            if (l.kind.equals("STATS")) {
-                out[l.child] = l.numbers;
+        for (ChildLine l : lines.drain()) {
+            if (l.kind().equals("STATS")) {
+                out[l.child()] = l.numbers();
             }
         }
         return out;
     }
 
-    private static long[] cpu(Child[] children) {
+    private static long[] cpu(ChildProcess[] children) {
         long[] out = new long[children.length];
         for (int i = 0; i < children.length; i++) {
             out[i] = children[i]
-                    .process
+                    .process()
                     .info()
                     .totalCpuDuration()
                     .map(Duration::toNanos)
@@ -292,151 +280,12 @@ public final class RedisBenchmark {
         return calls;
     }
 
-    private static Line awaitElected(BlockingQueue<Line> lines, int notChild, Duration timeout)
-            throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() - end < 0) {
-            Line l = lines.poll(100, TimeUnit.MILLISECONDS);
-            if (l != null && l.kind.equals("ELECTED") && l.child != notChild) {
-                return l;
-            }
-        }
-        throw new IllegalStateException("no ELECTED within " + timeout);
-    }
-
-    private static void awaitReady(BlockingQueue<Line> lines, int child, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        List<Line> keep = new ArrayList<>();
-        try {
-            while (System.nanoTime() - end < 0) {
-                Line l = lines.poll(100, TimeUnit.MILLISECONDS);
-                if (l == null) {
-                    continue;
-                }
-                if (l.kind.equals("READY") && l.child == child) {
-                    return;
-                }
-                if (!l.kind.equals("STATS")) {
-                    keep.add(l);
-                }
-            }
-            throw new IllegalStateException("child " + child + " not READY within " + timeout);
-        } finally {
-            lines.addAll(keep);
-        }
-    }
-
-    private static void print(String bench, List<Long> samplesNanos, String extra) {
-        long[] ms = samplesNanos.stream().mapToLong(n -> n).sorted().toArray();
-        System.out.println("{\"bench\":\"" + bench + "\",\"backend\":\"redis\",\"trials\":" + ms.length
-                + ",\"min_ms\":" + fmt(ms[0] / 1e6)
-                + ",\"p50_ms\":" + fmt(percentile(ms, 0.50) / 1e6)
-                + ",\"p99_ms\":" + fmt(percentile(ms, 0.99) / 1e6)
-                + ",\"max_ms\":" + fmt(ms[ms.length - 1] / 1e6)
-                + "," + extra
-                + ",\"loadavg\":\"" + loadavg() + "\"}");
-    }
-
-    /** Nearest-rank percentile. */
-    static long percentile(long[] sorted, double p) {
-        int rank = (int) Math.ceil(p * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-    }
-
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    private static String loadavg() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static String option(String[] args, String name, String def) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return def;
-    }
-
-    /** A line printed by a child, stamped with the parent's monotonic clock on receipt. */
-    record Line(int child, String kind, long at, long[] numbers) {}
-
-    /** A candidate JVM ({@link BenchCandidate}). */
-    static final class Child {
-        final int index;
-        final Process process;
-
-        private Child(int index, Process process) {
-            this.index = index;
-            this.process = process;
-        }
-
-        static Child start(int index, String uri, String id, String election, int count, BlockingQueue<Line> lines)
-                throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            Process p = new ProcessBuilder(
-                            java,
-                            "-Xmx512m",
-                            "-XX:+UseSerialGC",
-                            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            BenchCandidate.class.getName(),
-                            uri,
-                            id,
-                            election,
-                            Integer.toString(count))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            Thread reader = new Thread(
-                    () -> {
-                        try (BufferedReader r =
-                                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                            String s;
-                            while ((s = r.readLine()) != null) {
-                                long at = System.nanoTime();
-                                String[] parts = s.split(" ");
-                                long[] numbers = new long[0];
-                                if (parts[0].equals("STATS")) {
-                                    numbers = Arrays.stream(parts, 1, parts.length)
-                                            .mapToLong(Long::parseLong)
-                                            .toArray();
-                                }
-                                lines.add(new Line(index, parts[0], at, numbers));
-                            }
-                        } catch (IOException e) {
-                            // child gone
-                        }
-                    },
-                    "child-" + index);
-            reader.setDaemon(true);
-            reader.start();
-            return new Child(index, p);
-        }
-
-        /** kill -9 (SIGKILL to its PID). */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-
-        /** Closes its stdin so it exits by itself, then kills it by PID if it has not within 5 s. */
-        void stop() throws InterruptedException {
-            try {
-                process.getOutputStream().close();
-            } catch (IOException e) {
-                // already gone
-            }
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-        }
+    /** A candidate JVM ({@link BenchCandidate}) as child {@code index}, joining {@code count} elections. */
+    private static ChildProcess candidate(
+            int index, String uri, String id, String election, int count, ChildLines lines) throws IOException {
+        return ChildProcess.start(
+                index,
+                ChildProcess.javaCommand("512m", BenchCandidate.class, uri, id, election, Integer.toString(count)),
+                lines);
     }
 }

@@ -1,25 +1,25 @@
 package io.elector.zookeeper;
 
+import static io.elector.testkit.bench.BenchSupport.awaitAnyLeader;
+import static io.elector.testkit.bench.BenchSupport.option;
+import static io.elector.testkit.bench.BenchSupport.printLatency;
+
 import io.elector.api.Election;
 import io.elector.api.Leadership;
 import io.elector.api.LeadershipListener;
 import io.elector.core.Elector;
-import java.io.BufferedReader;
+import io.elector.testkit.bench.ChildLine;
+import io.elector.testkit.bench.ChildLines;
+import io.elector.testkit.bench.ChildProcess;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.test.InstanceSpec;
@@ -98,7 +98,7 @@ public final class ZooKeeperBenchmark {
                 }
                 Thread.sleep(50);
             }
-            print("handoff", "zookeeper", samples, "\"settings\":\"defaults\",\"candidates\":3,\"processes\":1");
+            printLatency("handoff", "zookeeper", samples, "\"settings\":\"defaults\",\"candidates\":3,\"processes\":1");
         } finally {
             electors.forEach(Elector::close);
         }
@@ -106,177 +106,49 @@ public final class ZooKeeperBenchmark {
 
     static void failover(String mode, String connect, int trials, long seed) throws Exception {
         SplittableRandom random = new SplittableRandom(seed);
-        BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
+        ChildLines lines = new ChildLines();
         String election = mode + "-failover";
-        Child[] children = new Child[3];
+        ChildProcess[] children = new ChildProcess[3];
         for (int i = 0; i < 3; i++) {
-            children[i] = Child.start(i, mode, connect, mode + i + "-0", election, lines);
+            children[i] = candidate(i, mode, connect, mode + i + "-0", election, lines);
         }
         try {
             List<Long> samples = new ArrayList<>();
-            int leader = await(lines, "ELECTED", -1, Duration.ofSeconds(180)).child;
+            int leader =
+                    lines.awaitFromOther("ELECTED", -1, Duration.ofSeconds(180)).child();
             for (int t = 0; t < trials; t++) {
                 Thread.sleep(1000 + random.nextInt(1000));
                 long start = System.nanoTime();
                 children[leader].kill();
-                Line next = await(lines, "ELECTED", leader, Duration.ofSeconds(120));
-                samples.add(next.at - start);
-                children[leader] = Child.start(leader, mode, connect, mode + leader + "-" + (t + 1), election, lines);
-                Line ready = await(lines, "READY", -1, Duration.ofSeconds(120));
-                if (ready.child != leader) {
-                    throw new IllegalStateException("unexpected READY from " + ready.child);
+                ChildLine next = lines.awaitFromOther("ELECTED", leader, Duration.ofSeconds(120));
+                samples.add(next.at() - start);
+                children[leader] = candidate(leader, mode, connect, mode + leader + "-" + (t + 1), election, lines);
+                ChildLine ready = lines.awaitFromOther("READY", -1, Duration.ofSeconds(120));
+                if (ready.child() != leader) {
+                    throw new IllegalStateException("unexpected READY from " + ready.child());
                 }
-                leader = next.child;
+                leader = next.child();
             }
             String backend = mode.equals("latch") ? "zookeeper-curator-leaderlatch" : "zookeeper";
             String settings = mode.equals("latch")
                     ? "\"settings\":\"Curator defaults (session 60 s requested, negotiated to the server's max 40 s)\""
                     : "\"settings\":\"defaults (session 4 s)\"";
-            print(
+            printLatency(
                     "failover",
                     backend,
                     samples,
                     settings + ",\"candidates\":3,\"processes\":3,\"seed\":" + seed + ",\"server_tick_ms\":2000");
         } finally {
-            for (Child c : children) {
+            for (ChildProcess c : children) {
                 c.stop();
             }
         }
     }
 
-    private static Election awaitAnyLeader(List<Election> elections, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        for (int i = 0; i < 1_000_000 && System.nanoTime() - end < 0; i++) {
-            for (Election e : elections) {
-                if (e.isLeader()) {
-                    return e;
-                }
-            }
-            Thread.sleep(1);
-        }
-        throw new IllegalStateException("no leader within " + timeout);
-    }
-
-    private static Line await(BlockingQueue<Line> lines, String kind, int notChild, Duration timeout)
-            throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        List<Line> keep = new ArrayList<>();
-        try {
-            while (System.nanoTime() - end < 0) {
-                Line l = lines.poll(100, TimeUnit.MILLISECONDS);
-                if (l == null) {
-                    continue;
-                }
-                if (l.kind.equals(kind) && l.child != notChild) {
-                    return l;
-                }
-                if (!l.kind.equals("REVOKED") && !(l.kind.equals("ELECTED") && l.child == notChild)) {
-                    keep.add(l);
-                }
-            }
-            throw new IllegalStateException("no " + kind + " within " + timeout);
-        } finally {
-            lines.addAll(keep);
-        }
-    }
-
-    private static void print(String bench, String backend, List<Long> samplesNanos, String extra) {
-        long[] ms = samplesNanos.stream().mapToLong(n -> n).sorted().toArray();
-        System.out.println("{\"bench\":\"" + bench + "\",\"backend\":\"" + backend + "\",\"trials\":" + ms.length
-                + ",\"min_ms\":" + fmt(ms[0] / 1e6)
-                + ",\"p50_ms\":" + fmt(percentile(ms, 0.50) / 1e6)
-                + ",\"p99_ms\":" + fmt(percentile(ms, 0.99) / 1e6)
-                + ",\"max_ms\":" + fmt(ms[ms.length - 1] / 1e6)
-                + "," + extra
-                + ",\"loadavg\":\"" + loadavg() + "\"}");
-    }
-
-    static long percentile(long[] sorted, double p) {
-        int rank = (int) Math.ceil(p * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-    }
-
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    private static String loadavg() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static String option(String[] args, String name, String def) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return def;
-    }
-
-    record Line(int child, String kind, long at) {}
-
-    static final class Child {
-        final Process process;
-
-        private Child(Process process) {
-            this.process = process;
-        }
-
-        static Child start(
-                int index, String mode, String connect, String id, String election, BlockingQueue<Line> lines)
-                throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            Process p = new ProcessBuilder(
-                            java,
-                            "-Xmx256m",
-                            "-XX:+UseSerialGC",
-                            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            ZkBenchCandidate.class.getName(),
-                            mode,
-                            connect,
-                            id,
-                            election)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            Thread reader = new Thread(
-                    () -> {
-                        try (BufferedReader r =
-                                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                            String s;
-                            while ((s = r.readLine()) != null) {
-                                lines.add(new Line(index, s.split(" ")[0], System.nanoTime()));
-                            }
-                        } catch (IOException e) {
-                            // child gone
-                        }
-                    },
-                    "child-" + index);
-            reader.setDaemon(true);
-            reader.start();
-            return new Child(p);
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-
-        void stop() throws InterruptedException {
-            try {
-                process.getOutputStream().close();
-            } catch (IOException e) {
-                // gone
-            }
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-        }
+    /** A candidate JVM ({@link ZkBenchCandidate}) as child {@code index}. */
+    private static ChildProcess candidate(
+            int index, String mode, String connect, String id, String election, ChildLines lines) throws IOException {
+        return ChildProcess.start(
+                index, ChildProcess.javaCommand("256m", ZkBenchCandidate.class, mode, connect, id, election), lines);
     }
 }
