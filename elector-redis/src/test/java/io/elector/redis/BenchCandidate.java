@@ -6,6 +6,7 @@ import io.elector.api.LeadershipListener;
 import io.elector.api.Revocation;
 import io.elector.core.Elector;
 import io.elector.core.LeaseBackend;
+import io.elector.testkit.CountingLeaseStore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -64,8 +65,9 @@ public final class BenchCandidate {
             Thread stats = new Thread(
                     () -> {
                         while (!Thread.currentThread().isInterrupted()) {
-                            out.println("STATS " + store.acquires.get() + " " + store.renews.get() + " "
-                                    + store.releases.get() + " " + store.reads.get() + " " + leaders.get());
+                            CountingLeaseStore.Calls calls = store.calls();
+                            out.println("STATS " + calls.acquires() + " " + calls.renews() + " " + calls.releases()
+                                    + " " + calls.reads() + " " + leaders.get());
                             try {
                                 Thread.sleep(1000);
                             } catch (InterruptedException e) {
