@@ -157,8 +157,11 @@ public final class EtcdBenchmark {
                 index, ChildProcess.javaCommand("256m", EtcdBenchCandidate.class, endpoint, id, election), lines);
     }
 
-    /** {@code etcdctl elect} as child {@code index}: it prints the leader key once it leads, so its first line is ELECTED. */
-    private static ChildProcess etcdctl(
+    /**
+     * {@code etcdctl elect} as child {@code index}: it prints the leader key once it leads, so its
+     * first line is ELECTED.
+     */
+    private static ChildProcess etcdctlElect(
             int index, String binary, String endpoint, String election, String value, ChildLines lines)
             throws IOException {
         ProcessBuilder command = new ProcessBuilder(binary, "--endpoints=" + endpoint, "elect", election, value)
@@ -179,10 +182,10 @@ public final class EtcdBenchmark {
         String election = "bench-etcdctl-" + Long.toString(System.nanoTime() % 1_000_000, 36);
         ChildProcess[] children = new ChildProcess[2];
         try (Client client = Client.builder().endpoints("http://" + endpoint).build()) {
-            children[0] = etcdctl(0, binary, endpoint, election, "p0-0", lines);
+            children[0] = etcdctlElect(0, binary, endpoint, election, "p0-0", lines);
             int leader =
                     lines.awaitFromOther("ELECTED", -1, Duration.ofSeconds(60)).child();
-            children[1] = etcdctl(1, binary, endpoint, election, "p1-0", lines);
+            children[1] = etcdctlElect(1, binary, endpoint, election, "p1-0", lines);
             List<Long> samples = new ArrayList<>();
             for (int t = 0; t < trials; t++) {
                 // Both campaigns must be in (two keys) before the leader dies.
@@ -192,7 +195,8 @@ public final class EtcdBenchmark {
                 children[leader].kill();
                 ChildLine next = lines.awaitFromOther("ELECTED", leader, Duration.ofSeconds(180));
                 samples.add(next.at() - start);
-                children[leader] = etcdctl(leader, binary, endpoint, election, "p" + leader + "-" + (t + 1), lines);
+                children[leader] =
+                        etcdctlElect(leader, binary, endpoint, election, "p" + leader + "-" + (t + 1), lines);
                 leader = next.child();
             }
             printLatency(

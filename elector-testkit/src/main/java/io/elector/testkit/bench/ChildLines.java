@@ -75,12 +75,18 @@ public final class ChildLines {
                 "no " + kind);
     }
 
-    /** The first {@code kind} line from a child other than {@code notChild} (-1: from any); lines passed over are dropped. */
+    /**
+     * The first {@code kind} line from a child other than {@code notChild} (-1: from any); lines
+     * passed over are dropped.
+     */
     public ChildLine nextFromOther(String kind, int notChild, Duration timeout) throws InterruptedException {
         return await(l -> l.kind().equals(kind) && l.child() != notChild, l -> false, timeout, "no " + kind);
     }
 
-    /** The first {@code kind} line from {@code child}; lines passed over are put back if {@code keep} accepts them. */
+    /**
+     * The first {@code kind} line from {@code child}; lines passed over are put back if {@code keep}
+     * accepts them.
+     */
     public ChildLine awaitFrom(String kind, int child, Predicate<ChildLine> keep, Duration timeout)
             throws InterruptedException {
         return await(

@@ -38,7 +38,10 @@ public final class ChildProcess {
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
     }
 
-    /** Starts {@code command} as child {@code index}: each line it prints goes to {@code lines}, its first word as the kind. */
+    /**
+     * Starts {@code command} as child {@code index}: each line it prints goes to {@code lines}, its
+     * first word as the kind.
+     */
     public static ChildProcess start(int index, ProcessBuilder command, ChildLines lines) throws IOException {
         Process p = command.start();
         read(index, p, lines, null);
