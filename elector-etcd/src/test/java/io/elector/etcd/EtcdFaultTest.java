@@ -10,6 +10,7 @@ import io.elector.api.RevocationReason;
 import io.elector.core.Elector;
 import io.elector.testkit.Candidate;
 import io.elector.testkit.ElectionHarness;
+import io.elector.testkit.QueueFaults;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,66 +59,28 @@ class EtcdFaultTest {
     void etcdKilledAndRestartedDuringLeadershipNeverYieldsTwoLeadersAndLeadershipResumes() throws Exception {
         EtcdProcess etcd = ownProcess();
         EtcdFixture fixture = new EtcdFixture(server.port());
-        ElectionHarness harness = new ElectionHarness(fixture);
-        try {
-            List<Candidate> cs = harness.startCandidates(3);
-            harness.join("restart", cs);
-            Candidate leader = harness.awaitLeader("restart", cs, Duration.ofSeconds(15));
-            Leadership before = leader.election("restart").leadership().orElseThrow();
-            etcd.kill(); // SIGKILL by PID; keys, leases and revisions are on disk
-            etcd.startAgain();
-            await().atMost(Duration.ofSeconds(30)).until(() -> keys.count(fixture.root(), "restart") == 3);
-            Candidate after = harness.awaitLeader("restart", cs, Duration.ofSeconds(30));
-            long token = after.election("restart").leadership().orElseThrow().fencingToken();
-            if (after == leader && token == before.fencingToken()) {
-                // The keep-alives resumed before the deadline: the same leadership, still valid.
-                assertThat(before.isValid()).isTrue();
-            } else {
-                assertThat(token).isGreaterThan(before.fencingToken());
-            }
-            // Leadership resumes for good: a resign hands over to a larger token.
-            after.election("restart").resign().toCompletableFuture().join();
-            await().atMost(Duration.ofSeconds(20))
-                    .until(() -> harness.leaders("restart", cs).stream()
-                            .anyMatch(c -> c.election("restart")
-                                            .leadership()
-                                            .map(Leadership::fencingToken)
-                                            .orElse(0L)
-                                    > token));
-        } finally {
-            harness.close();
-            fixture.close();
-        }
-        harness.checkHistory().assertNoViolations();
+        QueueFaults.restartDuringLeadership(
+                fixture,
+                () -> {
+                    etcd.kill(); // SIGKILL by PID; keys, leases and revisions are on disk
+                    etcd.startAgain();
+                },
+                election -> keys.count(fixture.root(), election),
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(30));
     }
 
     @Test
     void etcdDownLongerThanTheTtlStepsTheLeaderDownByItsDeadline() throws Exception {
         EtcdProcess etcd = ownProcess();
-        EtcdFixture fixture = new EtcdFixture(server.port());
-        ElectionHarness harness = new ElectionHarness(fixture);
-        try {
-            List<Candidate> cs = harness.startCandidates(3);
-            harness.join("outage", cs);
-            Candidate leader = harness.awaitLeader("outage", cs, Duration.ofSeconds(15));
-            Leadership l = leader.election("outage").leadership().orElseThrow();
-            etcd.kill();
-            long killedAt = System.nanoTime();
-            Revocation r =
-                    l.lost().toCompletableFuture().get(harness.leaseWithSlack().toMillis(), TimeUnit.MILLISECONDS);
-            assertThat(Duration.ofNanos(r.atMonotonicNanos() - killedAt))
-                    .as("the leader stops by its deadline (one TTL after its last keep-alive was sent)")
-                    .isLessThanOrEqualTo(EtcdFixture.TTL.plusMillis(50));
-            Thread.sleep(EtcdFixture.TTL.toMillis() * 2);
-            etcd.startAgain();
-            Candidate next = harness.awaitLeader("outage", cs, Duration.ofSeconds(30));
-            assertThat(next.election("outage").leadership().orElseThrow().fencingToken())
-                    .isGreaterThan(l.fencingToken());
-        } finally {
-            harness.close();
-            fixture.close();
-        }
-        harness.checkHistory().assertNoViolations();
+        QueueFaults.outageLongerThanTheBound(
+                new EtcdFixture(server.port()),
+                etcd::kill,
+                etcd::startAgain,
+                EtcdFixture.TTL,
+                "the leader stops by its deadline (one TTL after its last keep-alive was sent)",
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(30));
     }
 
     @Test
@@ -298,26 +261,8 @@ class EtcdFaultTest {
     @Test
     void closingLeavesNoKeyBehind() throws Exception {
         EtcdFixture fixture = new EtcdFixture(server.port());
-        ElectionHarness harness = new ElectionHarness(fixture);
-        List<Candidate> cs = harness.startCandidates(3);
-        harness.join("orphans", cs);
-        harness.awaitLeader("orphans", cs, Duration.ofSeconds(15));
-        for (int i = 0; i < 3; i++) {
-            Candidate l = harness.awaitLeader("orphans", cs, Duration.ofSeconds(15));
-            l.election("orphans").resign().toCompletableFuture().join();
-        }
-        // Each resigner queues again with a new key, just after its old one is deleted.
-        await().atMost(Duration.ofSeconds(10)).until(() -> keys.count(fixture.root(), "orphans") == 3);
-        Thread.sleep(200);
-        assertThat(keys.count(fixture.root(), "orphans"))
-                .as("one key per candidate, none left over")
-                .isEqualTo(3);
-        cs.get(0).election("orphans").close();
-        await().atMost(Duration.ofSeconds(5)).until(() -> keys.count(fixture.root(), "orphans") == 2);
-        harness.close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> keys.count(fixture.root(), "orphans") == 0);
-        fixture.close();
-        harness.checkHistory().assertNoViolations();
+        QueueFaults.closingLeavesNoKeyBehind(
+                fixture, election -> keys.count(fixture.root(), election), "key", Duration.ofSeconds(15));
     }
 
     private static long watchEvents(List<EtcdBackend> backends) {

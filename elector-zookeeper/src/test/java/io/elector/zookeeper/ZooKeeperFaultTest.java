@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.elector.api.Leadership;
-import io.elector.api.Revocation;
 import io.elector.core.Elector;
 import io.elector.testkit.Candidate;
 import io.elector.testkit.ElectionHarness;
+import io.elector.testkit.QueueFaults;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,66 +43,24 @@ class ZooKeeperFaultTest {
     @Test
     void serverRestartDuringLeadershipNeverYieldsTwoLeadersAndTokensKeepIncreasing() throws Exception {
         ZkFixture fixture = new ZkFixture(server.getPort());
-        ElectionHarness harness = new ElectionHarness(fixture);
-        try {
-            List<Candidate> cs = harness.startCandidates(3);
-            harness.join("restart", cs);
-            Candidate leader = harness.awaitLeader("restart", cs, Duration.ofSeconds(10));
-            Leadership before = leader.election("restart").leadership().orElseThrow();
-            server.restart(); // same data directory: the znodes and zxids survive
-            // Wait until every candidate is back in the queue (a session may have expired meanwhile).
-            await().atMost(Duration.ofSeconds(20)).until(() -> znodes("restart", fixture) == 3);
-            Candidate after = harness.awaitLeader("restart", cs, Duration.ofSeconds(20));
-            long token = after.election("restart").leadership().orElseThrow().fencingToken();
-            if (after == leader && token == before.fencingToken()) {
-                // The session survived the restart: same leadership, still valid.
-                assertThat(before.isValid()).isTrue();
-            } else {
-                assertThat(token).isGreaterThan(before.fencingToken());
-            }
-            // Then a resign still leads to a leadership with a larger token (the resigner may win again
-            // if, after a session expiry, it re-queued before the others).
-            after.election("restart").resign().toCompletableFuture().join();
-            await().atMost(Duration.ofSeconds(20))
-                    .until(() -> harness.leaders("restart", cs).stream()
-                            .anyMatch(c -> c.election("restart")
-                                            .leadership()
-                                            .map(Leadership::fencingToken)
-                                            .orElse(0L)
-                                    > token));
-        } finally {
-            harness.close();
-            fixture.close();
-        }
-        harness.checkHistory().assertNoViolations();
+        QueueFaults.restartDuringLeadership(
+                fixture,
+                server::restart, // same data directory: the znodes and zxids survive
+                election -> znodes(election, fixture),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(20));
     }
 
     @Test
     void serverDownLongerThanTheSessionStepsTheLeaderDownByItsDeadline() throws Exception {
-        ZkFixture fixture = new ZkFixture(server.getPort());
-        ElectionHarness harness = new ElectionHarness(fixture);
-        try {
-            List<Candidate> cs = harness.startCandidates(3);
-            harness.join("outage", cs);
-            Candidate leader = harness.awaitLeader("outage", cs, Duration.ofSeconds(10));
-            Leadership l = leader.election("outage").leadership().orElseThrow();
-            server.stop();
-            long stoppedAt = System.nanoTime();
-            Revocation r =
-                    l.lost().toCompletableFuture().get(harness.leaseWithSlack().toMillis(), TimeUnit.MILLISECONDS);
-            assertThat(Duration.ofNanos(r.atMonotonicNanos() - stoppedAt))
-                    .as("SUSPENDED: the leader stops by its deadline (session timeout)")
-                    .isLessThanOrEqualTo(ZkFixture.SESSION.plusMillis(50));
-            Thread.sleep(ZkFixture.SESSION.toMillis() * 2);
-            server.restart();
-            Candidate next = harness.awaitLeader("outage", cs, Duration.ofSeconds(20));
-            assertThat(next.election("outage").leadership().orElseThrow().fencingToken())
-                    .isGreaterThan(l.fencingToken());
-        } finally {
-            harness.close();
-            fixture.close();
-        }
-        harness.checkHistory().assertNoViolations();
+        QueueFaults.outageLongerThanTheBound(
+                new ZkFixture(server.getPort()),
+                server::stop,
+                server::restart,
+                ZkFixture.SESSION,
+                "SUSPENDED: the leader stops by its deadline (session timeout)",
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(20));
     }
 
     @Test
@@ -205,27 +163,8 @@ class ZooKeeperFaultTest {
     @Test
     void closingLeavesNoZnodeBehind() throws Exception {
         ZkFixture fixture = new ZkFixture(server.getPort());
-        ElectionHarness harness = new ElectionHarness(fixture);
-        List<Candidate> cs = harness.startCandidates(3);
-        harness.join("orphans", cs);
-        harness.awaitLeader("orphans", cs, Duration.ofSeconds(10));
-        // Resign and re-queue a few times, then close everything.
-        for (int i = 0; i < 3; i++) {
-            Candidate l = harness.awaitLeader("orphans", cs, Duration.ofSeconds(10));
-            l.election("orphans").resign().toCompletableFuture().join();
-        }
-        // Each resigner queues again with a new znode (just after its old one is deleted).
-        await().atMost(Duration.ofSeconds(10)).until(() -> znodes("orphans", fixture) == 3);
-        Thread.sleep(200);
-        assertThat(znodes("orphans", fixture))
-                .as("one znode per candidate, none left over")
-                .isEqualTo(3);
-        cs.get(0).election("orphans").close();
-        await().atMost(Duration.ofSeconds(5)).until(() -> znodes("orphans", fixture) == 2);
-        harness.close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> znodes("orphans", fixture) == 0);
-        fixture.close();
-        harness.checkHistory().assertNoViolations();
+        QueueFaults.closingLeavesNoKeyBehind(
+                fixture, election -> znodes(election, fixture), "znode", Duration.ofSeconds(10));
     }
 
     /** Candidate znodes under the election, read by a separate client. */
