@@ -1,16 +1,12 @@
 package io.elector.etcd;
 
-import static io.elector.testkit.bench.BenchSupport.awaitAnyLeader;
 import static io.elector.testkit.bench.BenchSupport.option;
 import static io.elector.testkit.bench.BenchSupport.printLatency;
 
-import io.elector.api.Election;
-import io.elector.api.Leadership;
-import io.elector.api.LeadershipListener;
-import io.elector.core.Elector;
 import io.elector.testkit.bench.ChildLine;
 import io.elector.testkit.bench.ChildLines;
 import io.elector.testkit.bench.ChildProcess;
+import io.elector.testkit.bench.InProcessHandoff;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;
@@ -20,9 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * etcd benchmarks, one JSON object per run (not a test):
@@ -67,46 +61,10 @@ public final class EtcdBenchmark {
     }
 
     static void handoff(String endpoint, int trials) throws Exception {
-        List<Elector> electors = new ArrayList<>();
-        List<Election> elections = new ArrayList<>();
-        AtomicLong electedAt = new AtomicLong();
-        CountDownLatch[] latch = {new CountDownLatch(1)};
-        for (int i = 0; i < 3; i++) {
-            Elector e = Elector.builder(EtcdBackend.create(EtcdConfig.of(endpoint)))
-                    .candidateId("h" + i)
-                    .closeBackendOnClose(true)
-                    .build();
-            electors.add(e);
-            Election el = e.join("bench-handoff");
-            el.addListener(new LeadershipListener() {
-                @Override
-                public void elected(Leadership l) {
-                    electedAt.set(System.nanoTime());
-                    latch[0].countDown();
-                }
-            });
-            elections.add(el);
-        }
-        try {
-            List<Long> samples = new ArrayList<>();
-            for (int t = 0; t < trials + 3; t++) {
-                Election leader = awaitAnyLeader(elections, Duration.ofSeconds(60));
-                latch[0] = new CountDownLatch(1);
-                long start = System.nanoTime();
-                leader.resign();
-                if (!latch[0].await(30, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("no new leader within 30 s of a resign");
-                }
-                if (t >= 3) { // the first rounds warm the JVM up
-                    samples.add(electedAt.get() - start);
-                }
-                Thread.sleep(50);
-            }
-            printLatency(
-                    "handoff", "etcd", samples, "\"settings\":\"defaults (TTL 3 s)\",\"candidates\":3,\"processes\":1");
-        } finally {
-            electors.forEach(Elector::close);
-        }
+        List<Long> samples =
+                InProcessHandoff.measure(() -> EtcdBackend.create(EtcdConfig.of(endpoint)), "bench-handoff", trials);
+        printLatency(
+                "handoff", "etcd", samples, "\"settings\":\"defaults (TTL 3 s)\",\"candidates\":3,\"processes\":1");
     }
 
     static void failover(String endpoint, int trials, long seed) throws Exception {

@@ -1,16 +1,12 @@
 package io.elector.zookeeper;
 
-import static io.elector.testkit.bench.BenchSupport.awaitAnyLeader;
 import static io.elector.testkit.bench.BenchSupport.option;
 import static io.elector.testkit.bench.BenchSupport.printLatency;
 
-import io.elector.api.Election;
-import io.elector.api.Leadership;
-import io.elector.api.LeadershipListener;
-import io.elector.core.Elector;
 import io.elector.testkit.bench.ChildLine;
 import io.elector.testkit.bench.ChildLines;
 import io.elector.testkit.bench.ChildProcess;
+import io.elector.testkit.bench.InProcessHandoff;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,9 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 
@@ -63,45 +56,9 @@ public final class ZooKeeperBenchmark {
     }
 
     static void handoff(String connect, int trials) throws Exception {
-        List<Elector> electors = new ArrayList<>();
-        List<Election> elections = new ArrayList<>();
-        AtomicLong electedAt = new AtomicLong();
-        CountDownLatch[] latch = {new CountDownLatch(1)};
-        for (int i = 0; i < 3; i++) {
-            Elector e = Elector.builder(ZooKeeperBackend.create(ZooKeeperConfig.of(connect)))
-                    .candidateId("h" + i)
-                    .closeBackendOnClose(true)
-                    .build();
-            electors.add(e);
-            Election el = e.join("handoff");
-            el.addListener(new LeadershipListener() {
-                @Override
-                public void elected(Leadership l) {
-                    electedAt.set(System.nanoTime());
-                    latch[0].countDown();
-                }
-            });
-            elections.add(el);
-        }
-        try {
-            List<Long> samples = new ArrayList<>();
-            for (int t = 0; t < trials + 3; t++) {
-                Election leader = awaitAnyLeader(elections, Duration.ofSeconds(60));
-                latch[0] = new CountDownLatch(1);
-                long start = System.nanoTime();
-                leader.resign();
-                if (!latch[0].await(30, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("no new leader within 30 s of a resign");
-                }
-                if (t >= 3) {
-                    samples.add(electedAt.get() - start);
-                }
-                Thread.sleep(50);
-            }
-            printLatency("handoff", "zookeeper", samples, "\"settings\":\"defaults\",\"candidates\":3,\"processes\":1");
-        } finally {
-            electors.forEach(Elector::close);
-        }
+        List<Long> samples =
+                InProcessHandoff.measure(() -> ZooKeeperBackend.create(ZooKeeperConfig.of(connect)), "handoff", trials);
+        printLatency("handoff", "zookeeper", samples, "\"settings\":\"defaults\",\"candidates\":3,\"processes\":1");
     }
 
     static void failover(String mode, String connect, int trials, long seed) throws Exception {
