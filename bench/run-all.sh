@@ -18,12 +18,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_port() {   # host port seconds
-  for _ in $(seq 1 $(( $3 * 10 ))); do
-    (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
-    sleep 0.1
-  done
+source bench/lib.sh
+wait_up() {   # host port seconds
+  wait_port "$1" "$2" $(( $3 * 10 )) && return 0
   echo "bench: nothing answers on $1:$2 after $3 s" >&2; return 1
 }
 
@@ -35,7 +32,7 @@ backends=(raft
 zk_port=$(free_port)
 ./elector zk-server --port "$zk_port" --dir "$work/zk" >"$work/zk.log" 2>&1 &
 pids+=($!)
-wait_port 127.0.0.1 "$zk_port" 60 && backends+=("zookeeper://127.0.0.1:$zk_port/elector-bench")
+wait_up 127.0.0.1 "$zk_port" 60 && backends+=("zookeeper://127.0.0.1:$zk_port/elector-bench")
 
 if command -v etcd >/dev/null 2>&1; then
   etcd_port=$(free_port); etcd_peer=$(free_port)
@@ -44,7 +41,7 @@ if command -v etcd >/dev/null 2>&1; then
     --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
     --initial-cluster "bench=http://127.0.0.1:$etcd_peer" >"$work/etcd.log" 2>&1 &
   pids+=($!)
-  wait_port 127.0.0.1 "$etcd_port" 30 && backends+=("etcd://127.0.0.1:$etcd_port")
+  wait_up 127.0.0.1 "$etcd_port" 30 && backends+=("etcd://127.0.0.1:$etcd_port")
 else
   echo "# etcd not installed (Debian: etcd-server): skipped" >&2
 fi
@@ -54,7 +51,7 @@ if command -v azurite-blob >/dev/null 2>&1; then
   azurite-blob --blobHost 127.0.0.1 --blobPort "$az_port" --location "$work/azurite" --silent \
     --skipApiVersionCheck --disableTelemetry >"$work/azurite.log" 2>&1 &
   pids+=($!)
-  wait_port 127.0.0.1 "$az_port" 30 && backends+=("AZBLOB:$az_port")
+  wait_up 127.0.0.1 "$az_port" 30 && backends+=("AZBLOB:$az_port")
 else
   echo "# azurite not installed (npm install -g azurite): skipped" >&2
 fi
